@@ -1,0 +1,14 @@
+"""lflint: an offline linter for Huawei Cloud LakeFormation job specs."""
+
+__version__ = "0.1.0"
+
+
+def __getattr__(name):  # lazy: `lflint --version` and the CLI start without loading the linter
+    if name in ("lint_text", "lint_paths", "Runner", "Diagnostic", "ConfigError"):
+        from . import api
+
+        return getattr(api, name)
+    raise AttributeError(f"module 'lflint' has no attribute {name!r}")
+
+
+__all__ = ["ConfigError", "Diagnostic", "Runner", "__version__", "lint_paths", "lint_text"]

@@ -1,0 +1,151 @@
+"""The Python API and the one place that turns paths and settings into diagnostics.
+
+The CLI, the pre-commit hook and the language server all go through ``Runner``.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+from functools import cache
+from pathlib import Path
+from typing import Iterable, Iterator
+
+from . import suppress
+from .config import DEFAULT_EXCLUDE, ConfigError, Settings, find_config, load_config, path_matches, with_overrides
+from .diagnostic import Diagnostic, severity_rank
+from .engine import Context, Linter
+from .rules import Rule, all_rules, find_rule, matches
+
+
+class Runner:
+    """Lints files with the settings that apply to each (nearest config file, then command-line overrides)."""
+
+    def __init__(self, config: str | os.PathLike | None = None, isolated: bool = False,
+                 overrides: dict | None = None):
+        self.config = Path(config) if config else None
+        self.isolated = isolated
+        self.overrides = overrides or {}
+        if self.config:
+            load_config(self.config.resolve())  # fail early on a broken --config
+
+    # -- settings ------------------------------------------------------------------------------------------------
+
+    def settings_for(self, path: Path) -> Settings:
+        if self.isolated:
+            base = Settings()
+        elif self.config:
+            base = load_config(self.config.resolve())
+        else:
+            found = find_config(path.resolve().parent if path.name else Path.cwd())
+            base = load_config(found) if found else Settings()
+        return _settings(base, tuple(sorted(self.overrides.items())))
+
+    def linter_for(self, settings: Settings) -> Linter:
+        return _linter(settings)
+
+    # -- linting -------------------------------------------------------------------------------------------------
+
+    def lint_bytes(self, raw: bytes | str, filename: str, settings: Settings | None = None) -> list[Diagnostic]:
+        settings = settings or self.settings_for(Path(filename))
+        linter = self.linter_for(settings)
+        diagnostics, documents = linter.lint_source(raw, filename)
+        ignored = [s for pattern, sels in settings.per_file_ignores
+                   if path_matches(Path(filename), Path(settings.root), (pattern,)) for s in sels]
+        if ignored:
+            diagnostics = [d for d in diagnostics if not any(matches(linter.rules[d.rule], s) for s in ignored)]
+        if documents and not documents[0].source.is_json:
+            diagnostics = suppress.apply(diagnostics, documents[0].source.text, filename,
+                                         lambda name: _enabled_id(linter, name), _unused_factory(linter))
+        return diagnostics
+
+    def lint_file(self, path: Path) -> list[Diagnostic]:
+        settings = self.settings_for(path)
+        try:
+            raw = path.read_bytes()
+        except OSError as exc:
+            linter = self.linter_for(settings)
+            rule = linter.rules.get("LF007")
+            if rule is None:
+                return []
+            reason = "is a directory" if path.is_dir() else (exc.strerror or str(exc)).lower()
+            return [Diagnostic(str(path), 0, 1, 1, 1, 2, rule.id, rule.slug, linter.severity(rule),
+                               f"cannot read file: {reason}", "")]
+        return self.lint_bytes(raw, str(path), settings)
+
+    def expand(self, paths: Iterable[str | os.PathLike]) -> Iterator[Path]:
+        """Files to lint: every file named, and the job specs (``include`` globs) found under each directory."""
+        for given in paths:
+            path = Path(given)
+            if not path.is_dir():
+                yield path
+                continue
+            for directory, subdirs, files in os.walk(path):
+                settings = self.settings_for(Path(directory) / "x")
+                root = Path(settings.root)
+                subdirs[:] = sorted(d for d in subdirs if d not in DEFAULT_EXCLUDE and
+                                    not path_matches(Path(directory) / d, root, settings.exclude))
+                for name in sorted(files):
+                    file = Path(directory) / name
+                    if path_matches(file, root, settings.include) and not path_matches(file, root,
+                                                                                        settings.exclude):
+                        yield file
+
+    def fails(self, diagnostic: Diagnostic) -> bool:
+        return severity_rank(diagnostic.severity) >= severity_rank(self.settings_for(
+            Path(diagnostic.file)).fail_on)
+
+
+@cache
+def _settings(base: Settings, overrides: tuple) -> Settings:
+    return with_overrides(base, dict(overrides))
+
+
+@cache
+def _linter(settings: Settings) -> Linter:
+    rule_paths = tuple(str(Path(settings.root, p)) for p in settings.rule_paths)
+    rules = all_rules(rule_paths)
+    every = {r.id: r for r in rules.values()}
+    for selector in (*settings.select, *settings.extend_select, *settings.ignore,
+                     *(s for _, sels in settings.per_file_ignores for s in sels), *dict(settings.severity)):
+        if not any(matches(r, selector) for r in every.values()):
+            from .engine import did_you_mean  # noqa: PLC0415
+
+            hint = did_you_mean(selector, [*every, *(r.slug for r in every.values())])
+            raise ConfigError(f"unknown rule {selector!r}" + (f"; did you mean {hint!r}?" if hint else ""))
+    chosen = [r for r in every.values()
+              if (not settings.select or any(matches(r, s) for s in settings.select))
+              or any(matches(r, s) for s in settings.extend_select)]
+    chosen = [r for r in chosen if not any(matches(r, s) for s in settings.ignore)]
+    severities = {r.id: level for name, level in settings.severity for r in every.values() if matches(r, name)}
+    return Linter(chosen, Context(re.compile(settings.placeholder)), severities)
+
+
+def _enabled_id(linter: Linter, name: str) -> str | None:
+    rule = find_rule(linter.rules, name)
+    return rule.id if rule else None
+
+
+def _unused_factory(linter: Linter):
+    rule: Rule | None = linter.rules.get("LF009")
+    if rule is None:
+        return None
+    severity = linter.severity(rule)
+    return lambda file, line, col, end, message: Diagnostic(file, 0, line, col, line, end, rule.id, rule.slug,
+                                                            severity, message, "")
+
+
+def lint_text(text: str | bytes, filename: str = "<string>.yaml", *, config: str | None = None,
+              isolated: bool = False, **overrides) -> list[Diagnostic]:
+    """Lint one job spec given as text; ``filename`` decides YAML or JSON (``.json``) and the config used."""
+    return Runner(config, isolated, overrides).lint_bytes(text, filename)
+
+
+def lint_paths(paths: Iterable[str | os.PathLike], *, config: str | None = None, isolated: bool = False,
+               **overrides) -> list[Diagnostic]:
+    """Lint files and directories (job specs found by the ``include`` globs) as ``lflint check`` does."""
+    runner = Runner(config, isolated, overrides)
+    return [d for path in runner.expand(paths) for d in runner.lint_file(path)]
+
+
+__all__ = ["ConfigError", "Diagnostic", "Runner", "lint_paths", "lint_text"]

@@ -1,0 +1,232 @@
+"""The command line: a thin shell around ``lflint.api``."""
+
+from __future__ import annotations
+
+import os
+import sys
+from pathlib import Path
+
+import click
+
+from . import __version__
+
+FORMATS = ("text", "json", "sarif", "github", "junit", "gitlab")
+LEVELS = ("error", "warning", "info")
+
+
+class _Group(click.Group):
+    """Every error the linter can raise becomes a message and exit 2, never a traceback."""
+
+    def invoke(self, ctx):
+        from .config import ConfigError  # noqa: PLC0415
+        from .rules import RuleError  # noqa: PLC0415
+
+        try:
+            return super().invoke(ctx)
+        except (ConfigError, RuleError) as exc:
+            click.echo(f"lflint: error: {exc}", err=True)
+            sys.exit(2)
+
+
+@click.group(cls=_Group, context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(__version__, "--version", prog_name="lflint")
+def main():
+    """Lint Huawei Cloud LakeFormation job specs (create-job request bodies) in YAML or JSON."""
+
+
+def _split(values: tuple[str, ...]) -> tuple[str, ...]:
+    return tuple(s.strip() for v in values for s in v.split(",") if s.strip())
+
+
+def _overrides(select, extend_select, ignore, fail_on) -> dict:
+    return {"select": _split(select), "extend_select": _split(extend_select), "ignore": _split(ignore),
+            "fail_on": fail_on}
+
+
+_config_options = [
+    click.option("--config", type=click.Path(dir_okay=False), help="Config file (.lflint.toml or pyproject.toml)."),
+    click.option("--isolated", is_flag=True, help="Ignore every config file."),
+    click.option("--select", multiple=True, help="Only these rules (ids, id prefixes like LF3, or slugs)."),
+    click.option("--extend-select", multiple=True, help="Rules to enable in addition to the selection."),
+    click.option("--ignore", multiple=True, help="Rules to disable."),
+]
+
+
+def config_options(func):
+    for option in reversed(_config_options):
+        func = option(func)
+    return func
+
+
+@main.command()
+@click.argument("paths", nargs=-1, type=click.Path())
+@click.option("--format", "fmt", type=click.Choice(FORMATS), default="text", show_default=True,
+              help="Report format.")
+@click.option("--fail-on", type=click.Choice(LEVELS), help="Lowest severity that fails the run [default: warning].")
+@click.option("--output-file", "-o", type=click.Path(dir_okay=False), help="Write the report here; the terminal "
+              "keeps a text summary.")
+@click.option("--statistics", is_flag=True, help="Print the number of findings per rule.")
+@click.option("--stdin-filename", help="Name (and so format and config) of the spec read from stdin ('-').")
+@click.option("--no-color", is_flag=True, help="No colour, even on a terminal (NO_COLOR does the same).")
+@config_options
+def check(paths, fmt, fail_on, output_file, statistics, stdin_filename, no_color, config, isolated, select,
+          extend_select, ignore):
+    """Lint job specs: files, directories (their *.lfjob.yaml/.yml/.json files) or '-' for stdin."""
+    from .api import Runner  # noqa: PLC0415
+    from .documents import Source, decode  # noqa: PLC0415
+
+    runner = Runner(config, isolated, _overrides(select, extend_select, ignore, fail_on))
+    texts: dict[str, str] = {}
+    diagnostics = []
+    files = 0
+    for path in runner.expand(paths or ["."]):
+        files += 1
+        if str(path) == "-":
+            name = stdin_filename or "-"
+            raw = sys.stdin.buffer.read()
+            found = runner.lint_bytes(raw, name, runner.settings_for(Path(name)))
+        else:
+            name, raw = str(path), None
+            found = runner.lint_file(path)
+        if found:
+            text = decode(raw if raw is not None else _read(path))
+            texts[name] = text if isinstance(text, str) else ""
+        diagnostics.extend(found)
+
+    def sources(filename):
+        return Source(filename, texts[filename], False) if filename in texts else None
+
+    colour = not no_color and "NO_COLOR" not in os.environ and sys.stdout.isatty()
+    rules = runner.linter_for(runner.settings_for(Path.cwd() / "x")).rules
+    report = _render(fmt, diagnostics, rules, sources=sources, colour=colour, files=files)
+    if output_file:
+        from .report.text import summary  # noqa: PLC0415
+
+        _write(Path(output_file), report)
+        click.echo(summary(diagnostics, files))
+    else:
+        click.echo(report, nl=False)
+    if statistics:
+        _statistics(diagnostics, err=fmt != "text" and not output_file)
+    sys.exit(1 if any(runner.fails(d) for d in diagnostics) else 0)
+
+
+def _read(path: Path) -> bytes:
+    try:
+        return path.read_bytes()
+    except OSError:
+        return b""
+
+
+def _render(fmt, diagnostics, rules, **kwargs) -> str:
+    import importlib  # noqa: PLC0415
+
+    return importlib.import_module(f".report.{fmt}", __package__).render(diagnostics, rules, **kwargs)
+
+
+def _write(path: Path, text: str) -> None:
+    """Write atomically: a reader never sees half a report."""
+    import tempfile  # noqa: PLC0415
+
+    path.parent.mkdir(parents=True, exist_ok=True)
+    with tempfile.NamedTemporaryFile("w", dir=path.parent, delete=False, encoding="utf-8", suffix=".tmp") as fh:
+        fh.write(text)
+    os.replace(fh.name, path)
+
+
+def _statistics(diagnostics, err: bool) -> None:
+    from collections import Counter  # noqa: PLC0415
+
+    counts = Counter((d.rule, d.name) for d in diagnostics)
+    for (rule, name), count in sorted(counts.items(), key=lambda kv: (-kv[1], kv[0])):
+        click.echo(f"{count:5d}  {rule}  {name}", err=err)
+
+
+@main.command("rules")
+@click.option("--format", "fmt", type=click.Choice(("text", "json")), default="text", show_default=True)
+@config_options
+def rules_command(fmt, config, isolated, select, extend_select, ignore):
+    """List the rules: id, slug, severity, summary (those enabled by the config are marked *)."""
+    import json  # noqa: PLC0415
+
+    from .api import Runner  # noqa: PLC0415
+    from .rules import all_rules  # noqa: PLC0415
+
+    runner = Runner(config, isolated, _overrides(select, extend_select, ignore, None))
+    settings = runner.settings_for(Path.cwd() / "x")
+    linter = runner.linter_for(settings)
+    every = {r.id: r for r in all_rules(tuple(str(Path(settings.root, p)) for p in settings.rule_paths)).values()}
+    if fmt == "json":
+        click.echo(json.dumps([{"id": r.id, "slug": r.slug, "severity": linter.severity(r), "summary": r.summary,
+                                "enabled": r.id in linter.rules, "url": r.url} for r in every.values()], indent=2))
+        return
+    for rule in every.values():
+        mark = "*" if rule.id in linter.rules else " "
+        click.echo(f"{mark} {rule.id}  {rule.slug:<32} {linter.severity(rule):<8} {rule.summary}")
+
+
+@main.command("rule")
+@click.argument("name")
+def rule_command(name):
+    """Print the docs of one rule, by id (LF101) or slug (missing-field)."""
+    from .docgen import rule_markdown  # noqa: PLC0415
+    from .rules import all_rules, find_rule  # noqa: PLC0415
+
+    rule = find_rule(all_rules(), name)
+    if rule is None:
+        from .engine import did_you_mean  # noqa: PLC0415
+
+        every = all_rules()
+        hint = did_you_mean(name, [*(r.id for r in every.values()), *(r.slug for r in every.values())])
+        raise click.UsageError(f"no rule {name!r}" + (f"; did you mean {hint!r}?" if hint else ""))
+    click.echo(rule_markdown(rule), nl=False)
+
+
+@main.command()
+def schema():
+    """Print the JSON Schema of a job spec (for editors and other validators)."""
+    from .rules import JOB_SCHEMA  # noqa: PLC0415
+
+    click.echo(JOB_SCHEMA.read_text(encoding="utf-8"), nl=False)
+
+
+@main.command("config")
+@click.argument("path", default=".", type=click.Path())
+@config_options
+def config_command(path, config, isolated, select, extend_select, ignore):
+    """Print the settings that apply to PATH and where each came from."""
+    from dataclasses import fields  # noqa: PLC0415
+
+    from .api import Runner  # noqa: PLC0415
+
+    runner = Runner(config, isolated, _overrides(select, extend_select, ignore, None))
+    target = Path(path)
+    settings = runner.settings_for(target / "x" if target.is_dir() else target)
+    runner.linter_for(settings)  # validates rule names
+    for f in fields(settings):
+        if f.name in ("root", "origin"):
+            continue
+        value = getattr(settings, f.name)
+        shown = ", ".join(f"{k}={v if isinstance(v, str) else list(v)}" for k, v in value) \
+            if f.name in ("severity", "per_file_ignores") else (list(value) if isinstance(value, tuple) else value)
+        click.echo(f"{f.name.replace('_', '-'):<18} = {shown}  # {settings.source_of(f.name)}")
+
+
+@main.command("test-rules")
+@click.argument("directories", nargs=-1, required=True, type=click.Path(exists=True, file_okay=False))
+def test_rules(directories):
+    """Run the good and bad examples of the rule files in DIRECTORIES (your own rules)."""
+    from .docgen import run_examples  # noqa: PLC0415
+    from .rules import all_rules  # noqa: PLC0415
+
+    every = all_rules(tuple(directories))
+    mine = [r for r in {r.id: r for r in every.values()}.values() if not r.id.startswith("LF")]
+    failures = 0
+    for rule in mine:
+        problems = run_examples(rule, every)
+        failures += bool(problems)
+        click.echo(f"{'FAIL' if problems else 'ok  '}  {rule.id}  {rule.slug}")
+        for problem in problems:
+            click.echo(f"      {problem}")
+    click.echo(f"{len(mine) - failures} passed, {failures} failed")
+    sys.exit(1 if failures or not mine else 0)

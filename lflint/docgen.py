@@ -1,0 +1,59 @@
+"""Rule docs and example runs, both generated from the rule files (never written twice)."""
+
+from __future__ import annotations
+
+from .engine import Linter
+from .rules import Rule, builtin_rules, expected_findings
+
+HEADER = """# Rules
+
+Generated from `rules/*.yaml` by `python -m lflint.docgen > docs/rules.md`; do not edit by hand.
+`lflint rule ID` prints one of these in the terminal.
+
+| id | slug | severity | summary |
+| --- | --- | --- | --- |
+"""
+
+
+def rule_markdown(rule: Rule, level: int = 1) -> str:
+    h = "#" * level
+    parts = [f"{h} {rule.id} {rule.slug}\n", f"{rule.summary}. Default severity: **{rule.severity}**.\n",
+             f"{h}# What it does\n", rule.docs["what"].strip() + "\n",
+             f"{h}# Why it matters\n", rule.docs["why"].strip() + "\n",
+             f"{h}# How to fix\n", rule.docs["fix"].strip() + "\n"]
+    for kind, title in (("bad", "Example that is reported"), ("good", "Example that passes")):
+        if rule.examples[kind]:
+            parts.append(f"{h}# {title}\n")
+            parts.append("```yaml\n" + rule.examples[kind][0].rstrip("\n") + "\n```\n")
+    return "\n".join(parts)
+
+
+def rules_markdown() -> str:
+    rules = builtin_rules()
+    table = "".join(f"| [{r.id}](#{r.id.lower()}-{r.slug}) | {r.slug} | {r.severity} | {r.summary} |\n"
+                    for r in rules)
+    return HEADER + table + "\n" + "\n".join(rule_markdown(r, 2) for r in rules)
+
+
+def run_examples(rule: Rule, rules: dict[str, Rule]) -> list[str]:
+    """What is wrong with a rule's examples: a good one with findings, a bad one whose findings differ from
+    its ``# expect:`` marks. Every rule is on, so an example must be a clean spec apart from what it shows."""
+    from .api import Runner  # noqa: PLC0415
+
+    linter = Linter({r.id: r for r in rules.values()}.values())
+    runner = Runner(isolated=True)
+    runner.linter_for = lambda settings: linter
+    problems = []
+    for kind in ("good", "bad"):
+        for number, example in enumerate(rule.examples[kind], 1):
+            found = sorted((d.line, d.rule) for d in runner.lint_bytes(example, f"{rule.id}-{kind}.yaml"))
+            expected = expected_findings(example) if kind == "bad" else []
+            if kind == "bad" and not any(r == rule.id for _, r in expected):
+                problems.append(f"bad example {number} marks no finding of {rule.id}")
+            if found != expected:
+                problems.append(f"{kind} example {number}: expected {expected}, found {found}")
+    return problems
+
+
+if __name__ == "__main__":
+    print(rules_markdown(), end="")

@@ -1,0 +1,468 @@
+"""Load YAML and JSON job specs into plain data plus a map from JSON pointer to source range.
+
+YAML is read from libyaml's event stream (PyYAML's C parser when present), built into data by a small iterative
+builder that resolves plain scalars with the YAML 1.2 core rules of ruamel.yaml, the reference loader (``yes`` is a
+string, ``0777`` is 777). No tag ever constructs an object. JSON is read by the standard library; its positions are
+found by a second, lazy scan only when a finding needs them.
+
+Anything that cannot be loaded becomes a ``Problem`` (a rule id, a message and a range), never an exception.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from bisect import bisect_right
+from dataclasses import dataclass, field
+from typing import Any
+
+MAX_BYTES = 10 * 1024 * 1024  # job specs are a few KB; anything this large is not one
+MAX_DEPTH = 200  # a job spec nests 5 levels deep
+MAX_NODES = 200_000  # after alias expansion: stops alias bombs
+
+YAML_SUFFIXES = (".yaml", ".yml")
+
+
+class Span:
+    """Where a value sits in the source; ``key`` is the range of the mapping key that holds it."""
+
+    __slots__ = ("range", "key", "children")
+
+    def __init__(self, range_, key=None, children=None):
+        self.range = range_  # (line, column, end_line, end_column), 1-based, end column exclusive
+        self.key = key
+        self.children = children  # dict[str, Span] | list[Span] | None
+
+
+@dataclass
+class Problem:
+    """A file-level finding from loading: syntax, encoding, limits."""
+
+    rule: str
+    message: str
+    range: tuple[int, int, int, int] = (1, 1, 1, 2)
+    document: int = 0
+
+
+@dataclass
+class Document:
+    data: Any
+    index: int
+    source: Source
+    _root: Span | None = None
+
+    @property
+    def root(self) -> Span:
+        if self._root is None:  # JSON: positions are found only when a finding asks for them
+            self._root = _json_spans(self.source)
+        return self._root
+
+    def locate(self, pointer: str, at_key: bool = False) -> tuple[int, int, int, int]:
+        """The source range of ``pointer``; a missing member resolves to its nearest existing parent.
+
+        ``at_key`` asks for the key of a mapping member rather than its value; a value that spans several lines
+        is also reported at its key, so that a range never covers a whole block.
+        """
+        span, tokens = self.root, split_pointer(pointer)
+        found = True
+        for token in tokens:
+            child = _child(span, token)
+            if child is None:
+                found = False
+                break
+            span = child
+        if span.key and (at_key and found or span.range[0] != span.range[2] or not found):
+            return span.key
+        if span.range[0] != span.range[2]:
+            line, col = span.range[:2]
+            return (line, col, line, col + 1)
+        return span.range
+
+
+@dataclass
+class Source:
+    filename: str
+    text: str
+    is_json: bool
+    _line_starts: list[int] | None = field(default=None, repr=False)
+
+    def position(self, offset: int) -> tuple[int, int]:
+        if self._line_starts is None:
+            self._line_starts = [0] + [m.end() for m in re.finditer("\n", self.text)]
+        line = bisect_right(self._line_starts, offset)
+        return line, offset - self._line_starts[line - 1] + 1
+
+    def line(self, number: int) -> str:
+        lines = self.text.split("\n", number)
+        return lines[number - 1].rstrip("\r") if number <= len(lines) else ""
+
+
+def _child(span: Span, token: str) -> Span | None:
+    children = span.children
+    if isinstance(children, dict):
+        return children.get(token)
+    if isinstance(children, list) and token.isdigit() and int(token) < len(children):
+        return children[int(token)]
+    return None
+
+
+def split_pointer(pointer: str) -> list[str]:
+    if not pointer:
+        return []
+    return [t.replace("~1", "/").replace("~0", "~") for t in pointer[1:].split("/")]
+
+
+def join_pointer(parent: str, token: str | int) -> str:
+    return f"{parent}/{str(token).replace('~', '~0').replace('/', '~1')}"
+
+
+def decode(raw: bytes) -> str | Problem:
+    if raw.startswith((b"\xff\xfe", b"\xfe\xff")) or (len(raw) > 1 and b"\x00" in raw[:4]):
+        return Problem("LF003", "file is UTF-16 or UTF-32 encoded; job specs must be UTF-8")
+    try:
+        text = raw.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        line = raw[: exc.start].count(b"\n") + 1
+        col = exc.start - (raw.rfind(b"\n", 0, exc.start) + 1) + 1
+        return Problem("LF003", f"file is not valid UTF-8: byte 0x{raw[exc.start]:02x} at line {line}",
+                       (line, col, line, col + 1))
+    return text
+
+
+def load(raw: bytes | str, filename: str) -> tuple[list[Document], list[Problem]]:
+    """Every document in the file and every problem that kept one from loading."""
+    if len(raw) > MAX_BYTES:
+        return [], [Problem("LF008", f"file is {len(raw) / 1048576:.1f} MB, over the "
+                                     f"{MAX_BYTES // 1048576} MB limit for a job spec; not parsed")]
+    text = decode(raw) if isinstance(raw, bytes) else raw
+    if isinstance(text, Problem):
+        return [], [text]
+    if not text.strip():
+        return [], [Problem("LF004", "file is empty; a job spec is a mapping with name, type and parameter")]
+    is_json = filename.lower().endswith(".json") and not filename.lower().endswith(YAML_SUFFIXES)
+    source = Source(filename, text, is_json)
+    if is_json:
+        docs, problems = _load_json(source)
+    else:
+        docs, problems = _load_yaml(source)
+    for doc in docs:
+        if doc.data is None and len(docs) > 1:
+            continue  # a stray "---" in a stream
+        if doc.data is None:
+            problems.append(Problem("LF004", "document is empty", doc.locate(""), doc.index))
+        elif not isinstance(doc.data, dict):
+            problems.append(Problem("LF005", f"a job spec must be a mapping, found {type_name(doc.data)}",
+                                    doc.locate(""), doc.index))
+    if not docs and not problems:
+        problems.append(Problem("LF004", "file holds no document, only comments"))
+    return [d for d in docs if isinstance(d.data, dict)], problems
+
+
+def type_name(value: Any) -> str:
+    if value is None:
+        return "null"
+    if isinstance(value, bool):
+        return "a boolean"
+    if isinstance(value, int):
+        return "an integer"
+    if isinstance(value, float):
+        return "a number"
+    if isinstance(value, str):
+        return "a string"
+    if isinstance(value, list):
+        return "a list"
+    return "a mapping"
+
+
+# --- JSON -------------------------------------------------------------------------------------------------------
+
+
+def _load_json(source: Source) -> tuple[list[Document], list[Problem]]:
+    duplicates = []
+
+    def pairs(items):
+        obj = dict(items)
+        if len(obj) != len(items):
+            duplicates.append(True)
+        return obj
+
+    try:
+        data = json.loads(source.text, object_pairs_hook=pairs)
+    except json.JSONDecodeError as exc:
+        return [], [Problem("LF001", f"invalid JSON: {exc.msg}",
+                            (exc.lineno, exc.colno, exc.lineno, exc.colno + 1))]
+    except RecursionError:
+        return [], [Problem("LF008", "JSON nests too deeply to be a job spec; not parsed")]
+    doc = Document(data, 0, source)
+    problems = []
+    if duplicates:
+        root, dups = _scan_json(source)
+        doc._root = root
+        problems = [Problem("LF002", f"duplicate key {key!r}: the last value is used", rng) for key, rng in dups]
+    if _depth_exceeds(data, MAX_DEPTH):
+        return [], [Problem("LF008", f"JSON nests deeper than {MAX_DEPTH} levels; not a job spec")]
+    return [doc], problems
+
+
+def _depth_exceeds(data: Any, limit: int) -> bool:
+    level = [data]
+    for _ in range(limit):
+        level = [c for v in level if isinstance(v, (dict, list)) for c in (v.values() if isinstance(v, dict) else v)]
+        if not level:
+            return False
+    return True
+
+
+_JSON_TOKEN = re.compile(r'[ \t\r\n]*(?:("(?:[^"\\]|\\.)*")|([{}\[\],:])|([^ \t\r\n{}\[\],:]+))', re.S)
+
+
+def _json_spans(source: Source) -> Span:
+    return _scan_json(source)[0]
+
+
+def _scan_json(source: Source) -> tuple[Span, list[tuple[str, tuple]]]:
+    """Build the span tree of a JSON text already known to be valid (iterative: no recursion limit)."""
+    text, pos = source.text, source.position
+    stack: list[tuple[Span, str | None]] = []  # container span, pending key
+    key = key_range = None
+    root = None
+    duplicates = []
+
+    def rng(start, end):
+        return (*pos(start), *pos(end))
+
+    def attach(span):
+        nonlocal root, key, key_range
+        if not stack:
+            root = span
+            return
+        parent = stack[-1]
+        if isinstance(parent.children, dict):
+            span.key = key_range
+            if key in parent.children:
+                duplicates.append((key, key_range))
+            parent.children[key] = span
+            key = None
+        else:
+            parent.children.append(span)
+
+    offset = 1 if text.startswith("\ufeff") else 0
+    expect_key = False
+    for m in _JSON_TOKEN.finditer(text, offset):
+        string, punct, atom = m.groups()
+        start = m.start(1) if string else m.start(2) if punct else m.start(3)
+        if punct in ("{", "["):
+            span = Span(rng(start, start + 1), children={} if punct == "{" else [])
+            attach(span)
+            stack.append(span)
+            expect_key = punct == "{"
+        elif punct in ("}", "]"):
+            span = stack.pop()
+            span.range = (*span.range[:2], *pos(m.end()))
+            expect_key = False
+        elif punct == ",":
+            expect_key = isinstance(stack[-1].children, dict)
+        elif punct == ":":
+            expect_key = False
+        elif string is not None and expect_key:
+            key, key_range = json.loads(string), rng(start, m.end())
+        elif string is not None or atom:
+            attach(Span(rng(start, m.end())))
+    return root or Span((1, 1, 1, 2)), duplicates
+
+
+# --- YAML -------------------------------------------------------------------------------------------------------
+
+# The YAML 1.2 core schema as ruamel.yaml resolves it (first characters, then the pattern).
+_BOOL = {"true": True, "True": True, "TRUE": True, "false": False, "False": False, "FALSE": False}
+_NULL = {"", "~", "null", "Null", "NULL"}
+_INT = re.compile(r"[-+]?0b[0-1_]+|[-+]?0o?[0-7_]+|[-+]?[0-9_]+|[-+]?0x[0-9a-fA-F_]+")
+_FLOAT = re.compile(r"""[-+]?(?:[0-9][0-9_]*)\.[0-9_]*(?:[eE][-+]?[0-9]+)?
+    |[-+]?(?:[0-9][0-9_]*)(?:[eE][-+]?[0-9]+)
+    |[-+]?\.[0-9_]+(?:[eE][-+][0-9]+)?
+    |[-+]?\.(?:inf|Inf|INF)
+    |\.(?:nan|NaN|NAN)""", re.X)
+_NUMBER_START = frozenset("-+0123456789")
+_INT_BASES = {"0b": 2, "0o": 8, "0x": 16}
+
+
+def resolve_plain(text: str) -> Any:
+    """A plain (unquoted, untagged) scalar's value under YAML 1.2: timestamps stay strings (JSON has no dates)."""
+    if text in _NULL:
+        return None
+    if text in _BOOL:
+        return _BOOL[text]
+    first = text[0]
+    if first in _NUMBER_START and _INT.fullmatch(text):
+        digits = text.replace("_", "")
+        sign = -1 if digits[0] == "-" else 1
+        digits = digits.lstrip("+-")
+        try:
+            return sign * int(digits[2:], _INT_BASES[digits[:2]]) if digits[:2] in _INT_BASES else sign * int(digits)
+        except ValueError:  # "0b_": ruamel.yaml raises; a string is the honest reading
+            return text
+    if (first in _NUMBER_START or first == ".") and _FLOAT.fullmatch(text):
+        return float(text.replace("_", "").replace(".inf", "inf").replace(".Inf", "inf").replace(".INF", "inf")
+                     .replace(".nan", "nan").replace(".NaN", "nan").replace(".NAN", "nan"))
+    return text
+
+
+_CORE_TAGS = "tag:yaml.org,2002:"
+_TYPE_OF_TAG = {"str": str, "int": int, "float": float, "bool": bool, "null": type(None)}
+
+
+def _yaml_events(text: str):
+    import yaml  # noqa: PLC0415 - lazy: only YAML files pay for it
+
+    loader_class = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+    return yaml.parse(text, Loader=loader_class), yaml
+
+
+class _Frame:
+    __slots__ = ("data", "span", "anchor", "key", "key_range", "merges", "size", "is_map", "key_is_merge")
+
+    def __init__(self, data, span, anchor):
+        self.data, self.span, self.anchor = data, span, anchor
+        self.is_map = isinstance(data, dict)
+        self.key = self.key_range = None
+        self.key_is_merge = False
+        self.merges = []
+        self.size = 1
+
+
+class _Abort(Exception):
+    def __init__(self, problem):
+        self.problem = problem
+
+
+def _load_yaml(source: Source) -> tuple[list[Document], list[Problem]]:
+    events, yaml = _yaml_events(source.text)
+    docs: list[Document] = []
+    problems: list[Problem] = []
+    stack: list[_Frame] = []
+    anchors: dict[str, tuple[Any, Span, int]] = {}
+    root: list = []
+    index = 0
+    total = 0
+
+    def rng(ev):
+        s, e = ev.start_mark, ev.end_mark
+        return (s.line + 1, s.column + 1, e.line + 1, e.column + 1)
+
+    def add(value, span, size, is_plain_merge=False):
+        nonlocal total
+        total += size
+        if total > MAX_NODES:
+            raise _Abort(Problem("LF008", f"document expands to more than {MAX_NODES:,} values through aliases "
+                                          "(an alias bomb?); not linted", span.range, index))
+        if not stack:
+            root[:] = [value, span]
+            return
+        frame = stack[-1]
+        frame.size += size
+        if not frame.is_map:
+            frame.data.append(value)
+            frame.span.children.append(span)
+        elif frame.key is None and not frame.key_is_merge:
+            if isinstance(value, (dict, list)):
+                raise _Abort(Problem("LF001", "a mapping key must be a scalar, found "
+                                              f"{type_name(value)}", span.range, index))
+            if is_plain_merge:
+                frame.key_is_merge = True
+            else:
+                frame.key, frame.key_range = ("" if value is None else str(value)), span.range
+        elif frame.key_is_merge:
+            sources = value if isinstance(value, list) else [value]
+            children = span.children if isinstance(value, list) else [span]
+            if not all(isinstance(v, dict) for v in sources):
+                raise _Abort(Problem("LF001", "a merge key '<<' takes a mapping or a list of mappings",
+                                     span.range, index))
+            frame.merges.extend(zip(sources, children))
+            frame.key_is_merge = False
+        else:
+            key = frame.key
+            if key in frame.data:
+                problems.append(Problem("LF002", f"duplicate key {key!r}: the last value is used",
+                                        frame.key_range, index))
+            span.key = frame.key_range
+            frame.data[key] = value
+            frame.span.children[key] = span
+            frame.key = None
+
+    def scalar(ev):
+        text = ev.value
+        if ev.implicit[0]:
+            return resolve_plain(text) if text else None
+        tag = ev.tag
+        if tag is None or tag == "!" or tag == _CORE_TAGS + "str":
+            return text
+        kind = _TYPE_OF_TAG.get(tag[len(_CORE_TAGS):]) if tag.startswith(_CORE_TAGS) else None
+        value = resolve_plain(text) if text else None
+        if kind is None or type(value) is not kind and not (kind is float and type(value) is int):
+            unsupported(ev)
+        return float(value) if kind is float and type(value) is int else value
+
+    def check_tag(ev, expected):
+        if ev.tag and ev.tag not in ("!", _CORE_TAGS + expected):
+            unsupported(ev)
+
+    def unsupported(ev):
+        tag = "!!" + ev.tag[len(_CORE_TAGS):] if ev.tag.startswith(_CORE_TAGS) else ev.tag
+        problems.append(Problem("LF006", f"tag {tag} is not supported in a job spec; the value is read as plain "
+                                         "YAML", rng(ev), index))
+
+    try:
+        for ev in events:
+            kind = type(ev).__name__
+            if kind == "ScalarEvent":
+                value = scalar(ev)
+                span = Span(rng(ev))
+                add(value, span, 1, ev.implicit[0] and ev.value == "<<" and stack and stack[-1].is_map
+                    and stack[-1].key is None)
+                if ev.anchor:
+                    anchors[ev.anchor] = (value, span, 1)
+            elif kind in ("MappingStartEvent", "SequenceStartEvent"):
+                is_map = kind == "MappingStartEvent"
+                check_tag(ev, "map" if is_map else "seq")
+                if len(stack) >= MAX_DEPTH:
+                    raise _Abort(Problem("LF008", f"nesting deeper than {MAX_DEPTH} levels; not a job spec",
+                                         rng(ev), index))
+                stack.append(_Frame({} if is_map else [], Span(rng(ev), children={} if is_map else []), ev.anchor))
+            elif kind in ("MappingEndEvent", "SequenceEndEvent"):
+                frame = stack.pop()
+                line, col = frame.span.range[:2]
+                frame.span.range = (line, col, ev.end_mark.line + 1, ev.end_mark.column + 1)
+                for merged, merged_span in frame.merges:
+                    for key, value in merged.items():
+                        if key not in frame.data:
+                            frame.data[key] = value
+                            frame.span.children[key] = merged_span.children[key]
+                total -= frame.size - 1  # its members were counted as they came
+                add(frame.data, frame.span, frame.size)
+                if frame.anchor:
+                    anchors[frame.anchor] = (frame.data, frame.span, frame.size)
+            elif kind == "AliasEvent":
+                if ev.anchor not in anchors:
+                    raise _Abort(Problem("LF001", f"alias *{ev.anchor} names no anchor defined before it",
+                                         rng(ev), index))
+                value, target, size = anchors[ev.anchor]
+                add(value, Span(rng(ev), children=target.children), size)
+            elif kind == "DocumentEndEvent":
+                if root:
+                    docs.append(Document(root[0], index, source, root[1]))
+                else:
+                    problems.append(Problem("LF004", "document is empty", rng(ev), index))
+                root.clear()
+                anchors.clear()
+                index += 1
+                total = 0
+    except _Abort as abort:
+        problems.append(abort.problem)
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None) or getattr(exc, "context_mark", None)
+        line, col = (mark.line + 1, mark.column + 1) if mark else (1, 1)
+        what = getattr(exc, "problem", None) or str(exc)
+        context = getattr(exc, "context", None)
+        message = f"invalid YAML: {what}" + (f" ({context})" if context else "")
+        problems.append(Problem("LF001", message, (line, col, line, col + 1), index))
+    return docs, problems

@@ -1,0 +1,251 @@
+"""Run every enabled rule over a document and turn findings into diagnostics.
+
+Rules yield findings keyed by JSON pointer; source ranges are looked up only for findings, so a clean document
+never pays for them. The engine does no I/O and prints nothing.
+"""
+
+from __future__ import annotations
+
+import difflib
+import json
+import re
+from dataclasses import dataclass, field
+from functools import cache
+from typing import Any, Iterable, NamedTuple
+
+from .diagnostic import Diagnostic
+from .documents import Document, Problem, join_pointer, load, split_pointer, type_name
+from .rules import JOB_SCHEMA, Rule, json_file
+
+SECRET_KEYS = frozenset({"password", "access_key", "secret_key"})
+DEFAULT_PLACEHOLDER = r"^\$\{[A-Za-z_][A-Za-z0-9_]*\}$"
+
+
+class Finding(NamedTuple):
+    rule: Rule
+    pointer: str
+    message: str
+    suggestion: str | None = None
+    at_key: bool = False
+
+
+@dataclass
+class Context:
+    """What code rules may read besides the document."""
+
+    placeholder: re.Pattern = field(default_factory=lambda: re.compile(DEFAULT_PLACEHOLDER))
+
+
+@cache
+def job_validator():
+    from jsonschema import Draft202012Validator  # noqa: PLC0415
+
+    return Draft202012Validator(json_file(JOB_SCHEMA))
+
+
+def is_secret(pointer: str) -> bool:
+    tokens = split_pointer(pointer)
+    return bool(tokens) and tokens[-1] in SECRET_KEYS
+
+
+def field_label(pointer: str) -> str:
+    """``/parameter/metadata_migration_parameter/locations/3/key`` → ``locations[3].key``."""
+    tokens = split_pointer(pointer)
+    if len(tokens) > 2 and tokens[0] == "parameter":
+        tokens = tokens[2:]
+    label = ""
+    for token in tokens:
+        label += f"[{token}]" if token.isdigit() else (f".{token}" if label else token)
+    return f"`{label}`" if label else "the job"
+
+
+def show(value: Any, pointer: str = "") -> str:
+    """A value as a message shows it: never a secret, never a whole block."""
+    if is_secret(pointer):
+        return "a value (hidden)"
+    if isinstance(value, (dict, list)):
+        return type_name(value)
+    text = json.dumps(value, ensure_ascii=False)
+    return text if len(text) <= 60 else text[:57] + "…\""
+
+
+def did_you_mean(word: Any, candidates: Iterable[str]) -> str | None:
+    if not isinstance(word, str):
+        return None
+    candidates = list(candidates)
+    for candidate in candidates:
+        if candidate.lower() == word.lower():
+            return candidate
+    close = difflib.get_close_matches(word, candidates, n=1, cutoff=0.6)
+    return close[0] if close else None
+
+
+def _plural(n: int, word: str) -> str:
+    return f"{n} {word}" + ("" if n == 1 else "s")
+
+
+_TYPE_WORDS = {"string": "a string", "integer": "an integer", "number": "a number", "boolean": "a boolean (true or "
+               "false)", "object": "a mapping", "array": "a list", "null": "null"}
+
+
+def describe(error, pointer: str) -> tuple[str, str | None]:
+    """(message, suggestion) for one jsonschema error at ``pointer``."""
+    keyword, schema, value, expected = error.validator, error.schema, error.instance, error.validator_value
+    name, found = field_label(pointer), show(value, pointer)
+    if keyword == "type":
+        types = [expected] if isinstance(expected, str) else expected
+        return f"{name} must be {' or '.join(_TYPE_WORDS[t] for t in types)}; found {found}", None
+    if keyword in ("enum", "const"):
+        options = expected if keyword == "enum" else [expected]
+        hint = schema.get("x-hints", {}).get(value) if isinstance(value, str) else None
+        suggestion = did_you_mean(value, [o for o in options if isinstance(o, str)])
+        message = f"{name} must be {'one of ' if len(options) > 1 else ''}{', '.join(map(str, options))}; found {found}"
+        if suggestion:
+            message += f"; did you mean {suggestion}?"
+        if hint:
+            message += f" ({hint})"
+        return message, suggestion
+    if keyword == "pattern":
+        what = f"contain only {schema['x-expected']}" if "x-expected" in schema else f"match {expected}"
+        return f"{name} must {what}; found {found}", None
+    if keyword in ("minLength", "maxLength"):
+        bound = "at least" if keyword == "minLength" else "at most"
+        length = len(value) if isinstance(value, str) else 0
+        return f"{name} must be {bound} {_plural(expected, 'character')} long; found {length}", None
+    if keyword in ("minimum", "maximum", "exclusiveMinimum", "exclusiveMaximum"):
+        low, high = schema.get("minimum"), schema.get("maximum")
+        if low is not None and high is not None:
+            return f"{name} must be between {low} and {high}; found {found}", None
+        bound = {"minimum": "at least", "maximum": "at most", "exclusiveMinimum": "more than",
+                 "exclusiveMaximum": "less than"}[keyword]
+        return f"{name} must be {bound} {expected}; found {found}", None
+    if keyword in ("minItems", "maxItems"):
+        bound = "at least" if keyword == "minItems" else "at most"
+        return (f"{name} has {_plural(len(value), 'item')}; {bound} {expected} allowed", None)
+    if keyword == "uniqueItems":
+        return f"{name} lists the same item twice", None
+    if is_secret(pointer) or any(k in SECRET_KEYS for k in (value if isinstance(value, dict) else ())):
+        return f"{name} does not satisfy this rule", None
+    return f"{name}: {error.message}", None
+
+
+class Linter:
+    """Lints sources with a fixed set of rules; build one per run and reuse it."""
+
+    def __init__(self, rules: Iterable[Rule], context: Context | None = None,
+                 severities: dict[str, str] | None = None):
+        self.rules = {r.id: r for r in rules}
+        self.context = context or Context()
+        self.severities = severities or {}
+        self.by_keyword = {kw: r for r in self.rules.values() for kw in r.keywords}
+        self.declarative = [r for r in self.rules.values() if r.then is not None]
+        self.coded = [r for r in self.rules.values() if r.check]
+
+    # -- findings ------------------------------------------------------------------------------------------------
+
+    def findings(self, data: dict) -> list[Finding]:
+        findings = list(self._structural(data))
+        for rule in self.declarative:
+            findings.extend(self._declarative(rule, data))
+        if self.coded:
+            from . import checks  # noqa: PLC0415
+
+            for rule in self.coded:
+                check = getattr(checks, rule.check)
+                for pointer, value in select(data, rule.given):
+                    for found in check(value, pointer, self.context):
+                        findings.append(Finding(rule, *found))
+        return findings
+
+    def _structural(self, data: dict) -> Iterable[Finding]:
+        if not self.by_keyword:
+            return
+        seen_required = set()  # jsonschema yields one error per missing field; report them from the first
+        for error in job_validator().iter_errors(data):
+            pointer = "".join(join_pointer("", t) for t in error.absolute_path)
+            rule = self.by_keyword.get(error.validator)
+            if error.validator == "additionalProperties":
+                known = error.schema.get("properties", {})
+                for key in error.instance:
+                    if key not in known and rule:
+                        suggestion = did_you_mean(key, known)
+                        where = field_label(pointer) if pointer else "the job"
+                        message = f"unknown field `{key}` in {where}"
+                        if suggestion:
+                            message += f"; did you mean `{suggestion}`?"
+                        yield Finding(rule, join_pointer(pointer, key), message, suggestion, True)
+            elif error.validator == "required":
+                if rule and pointer not in seen_required:
+                    seen_required.add(pointer)
+                    for missing in _missing(error):
+                        yield Finding(rule, pointer, f"{field_label(pointer)} is missing required field "
+                                                     f"`{missing}`")
+            elif rule:
+                yield Finding(rule, pointer, *describe(error, pointer))
+
+    def _declarative(self, rule: Rule, data: dict) -> Iterable[Finding]:
+        validator = rule.validator()
+        for base, value in select(data, rule.given):
+            seen_required = set()
+            for error in validator.iter_errors(value):
+                pointer = base + "".join(join_pointer("", t) for t in error.absolute_path)
+                if error.validator == "required":
+                    if pointer in seen_required:
+                        continue
+                    seen_required.add(pointer)
+                    cases = [(f"{field_label(pointer)} is missing required field `{m}`", None, f"`{m}`")
+                             for m in _missing(error)]
+                else:
+                    cases = [(*describe(error, pointer), "")]
+                at = pointer
+                if rule.report_at and isinstance(error.instance, dict) and rule.report_at in error.instance:
+                    at = join_pointer(pointer, rule.report_at)
+                for default, suggestion, missing in cases:
+                    message = (rule.message or "{default}").format(
+                        field=field_label(at), value=show(error.instance, at), missing=missing, default=default)
+                    yield Finding(rule, at, message, suggestion)
+
+    # -- diagnostics ---------------------------------------------------------------------------------------------
+
+    def lint_source(self, raw: bytes | str, filename: str) -> tuple[list[Diagnostic], list[Document]]:
+        """Diagnostics for one file (sorted), and its documents (for suppression comments and fixes)."""
+        documents, problems = load(raw, filename)
+        diagnostics = [self._problem(filename, p) for p in problems if p.rule in self.rules]
+        for doc in documents:
+            for f in self.findings(doc.data):
+                line, col, end_line, end_col = doc.locate(f.pointer, f.at_key)
+                diagnostics.append(Diagnostic(filename, doc.index, line, col, end_line, end_col, f.rule.id,
+                                              f.rule.slug, self.severity(f.rule), f.message, f.pointer,
+                                              f.suggestion))
+        return sorted(set(diagnostics)), documents
+
+    def severity(self, rule: Rule) -> str:
+        return self.severities.get(rule.id, rule.severity)
+
+    def _problem(self, filename: str, problem: Problem) -> Diagnostic:
+        rule = self.rules[problem.rule]
+        line, col, end_line, end_col = problem.range
+        if (end_line, end_col) <= (line, col):
+            end_line, end_col = line, col + 1
+        return Diagnostic(filename, problem.document, line, col, end_line, end_col, rule.id, rule.slug,
+                          self.severity(rule), problem.message, "", None)
+
+
+def _missing(error) -> list[str]:
+    return [m for m in error.validator_value if m not in error.instance]
+
+
+def select(data: Any, given: str) -> list[tuple[str, Any]]:
+    """The (pointer, value) pairs a dotted ``given`` path names; ``*`` matches any key or item."""
+    nodes = [("", data)]
+    for part in given.split(".") if given else ():
+        following = []
+        for pointer, value in nodes:
+            if part == "*" and isinstance(value, dict):
+                following.extend((join_pointer(pointer, k), v) for k, v in value.items())
+            elif part == "*" and isinstance(value, list):
+                following.extend((join_pointer(pointer, i), v) for i, v in enumerate(value))
+            elif isinstance(value, dict) and part in value:
+                following.append((join_pointer(pointer, part), value[part]))
+        nodes = following
+    return nodes

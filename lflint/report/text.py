@@ -1,0 +1,48 @@
+"""The human report: one finding, the source line with a caret under its span, and a closing summary."""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+
+_COLOURS = {"error": "31", "warning": "33", "info": "34"}
+# The value after a secret key, in YAML or JSON, block or flow style: never shown.
+_SECRET = re.compile(r"""(["']?(?:password|access_key|secret_key)["']?\s*:\s*)("(?:[^"\\]|\\.)*"|'[^']*'|[^,}\s#]+)""")
+
+
+def mask_secrets(line: str) -> str:
+    return _SECRET.sub(lambda m: m.group(1) + "****", line)
+
+
+def _style(text: str, code: str, colour: bool) -> str:
+    return f"\x1b[{code}m{text}\x1b[0m" if colour else text
+
+
+def render(diagnostics, rules, *, sources=None, colour=False, files=0, **_):
+    out = []
+    for d in diagnostics:
+        severity = _style(d.severity, _COLOURS[d.severity] + ";1", colour)
+        out.append(f"{_style(d.file, '1', colour)}:{d.line}:{d.column}: {_style(d.rule, '1', colour)} "
+                   f"[{severity}] {d.message}")
+        source = sources(d.file) if sources else None
+        if source is not None:
+            line = mask_secrets(source.line(d.line))
+            if line.strip():
+                width = max(1, (d.end_column if d.end_line == d.line else len(line) + 1) - d.column)
+                gutter = " " * len(str(d.line))
+                out.append(f"{gutter} |")
+                out.append(f"{d.line} | {line}")
+                caret = " " * (d.column - 1) + "^" * width
+                out.append(f"{gutter} | {_style(caret, _COLOURS[d.severity], colour)}")
+    out.append(summary(diagnostics, files))
+    return "\n".join(out) + "\n"
+
+
+def summary(diagnostics, files: int) -> str:
+    in_files = f"in {files} file{'s' if files != 1 else ''}"
+    if not diagnostics:
+        return f"All checks passed {in_files}."
+    counts = Counter(d.severity for d in diagnostics)
+    parts = [f"{counts[s]} {s}{'s' if counts[s] != 1 else ''}" for s in ("error", "warning", "info") if counts[s]]
+    problems = len(diagnostics)
+    return f"Found {problems} problem{'s' if problems != 1 else ''} ({', '.join(parts)}) {in_files}."

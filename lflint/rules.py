@@ -1,0 +1,144 @@
+"""Rules are data: one YAML file per rule, found by globbing a directory, checked against the rule schema."""
+
+from __future__ import annotations
+
+import json
+import re
+from dataclasses import dataclass, field
+from functools import cache
+from pathlib import Path
+from typing import Any
+
+_HERE = Path(__file__).resolve().parent
+# In a wheel, rules/ and schemas/ are installed inside the package; in a checkout they sit beside it.
+RULES_DIR = _HERE / "rules" if (_HERE / "rules").is_dir() else _HERE.parent / "rules"
+SCHEMAS_DIR = _HERE / "schemas" if (_HERE / "schemas").is_dir() else _HERE.parent / "schemas"
+JOB_SCHEMA = SCHEMAS_DIR / "job.schema.json"
+DOCS_URL = "https://github.com/lflint/lflint/blob/main/docs/rules.md"
+
+
+class RuleError(Exception):
+    """A rule file that cannot be used; the message names the file."""
+
+
+@dataclass(frozen=True, eq=False)
+class Rule:
+    id: str
+    slug: str
+    severity: str
+    summary: str
+    docs: dict
+    examples: dict
+    path: Path
+    keywords: tuple[str, ...] = ()
+    given: str = ""
+    then: dict | None = None
+    check: str | None = None
+    loader: bool = False
+    message: str | None = None
+    report_at: str | None = None
+    _validator: list = field(default_factory=list, compare=False, repr=False)
+
+    @property
+    def url(self) -> str:
+        return f"{DOCS_URL}#{self.id.lower()}-{self.slug}"
+
+    def validator(self):
+        """The compiled validator of ``then`` (built once per process, on first use)."""
+        if not self._validator:
+            from jsonschema import Draft202012Validator  # noqa: PLC0415
+
+            self._validator.append(Draft202012Validator(self.then))
+        return self._validator[0]
+
+
+@cache
+def json_file(path: Path) -> Any:
+    return json.loads(path.read_text(encoding="utf-8"))
+
+
+@cache
+def _rule_validator():
+    from jsonschema import Draft202012Validator  # noqa: PLC0415
+
+    return Draft202012Validator(json_file(SCHEMAS_DIR / "rule.schema.json"))
+
+
+def load_rule_file(path: Path, builtin: bool) -> Rule:
+    from .documents import load  # noqa: PLC0415
+
+    try:
+        raw = path.read_bytes()
+    except OSError as exc:
+        raise RuleError(f"{path}: cannot read rule file: {exc.strerror}") from None
+    docs, problems = load(raw, path.name)
+    if problems:
+        p = problems[0]
+        raise RuleError(f"{path}:{p.range[0]}:{p.range[1]}: {p.message}")
+    if len(docs) != 1:
+        raise RuleError(f"{path}: a rule file holds exactly one rule")
+    data = docs[0].data
+    errors = sorted(_rule_validator().iter_errors(data), key=lambda e: list(e.absolute_path))
+    if errors:
+        where = "/".join(str(p) for p in errors[0].absolute_path) or "(top)"
+        raise RuleError(f"{path}: invalid rule at {where}: {errors[0].message}")
+    if not builtin and (data.get("check") or data.get("loader")):
+        raise RuleError(f"{path}: a user rule is data only: use given/then, not check or loader")
+    if builtin and not data["id"].startswith("LF"):
+        raise RuleError(f"{path}: built-in rule ids start with LF")
+    if not builtin and data["id"].startswith("LF"):
+        raise RuleError(f"{path}: the LF prefix is lflint's own; give your rules a prefix of your own")
+    if "then" in data:
+        from jsonschema import Draft202012Validator  # noqa: PLC0415
+        from jsonschema.exceptions import SchemaError  # noqa: PLC0415
+
+        try:
+            Draft202012Validator.check_schema(data["then"])
+        except SchemaError as exc:
+            raise RuleError(f"{path}: `then` is not a valid JSON Schema: {exc.message}") from None
+    data["keywords"] = tuple(data.get("keywords", ()))
+    return Rule(path=path, **data)
+
+
+def _load_dir(directory: Path, builtin: bool) -> list[Rule]:
+    if not directory.is_dir():
+        raise RuleError(f"{directory}: rule directory not found")
+    return [load_rule_file(p, builtin) for p in sorted(directory.glob("*.y*ml"))]
+
+
+@cache
+def builtin_rules() -> tuple[Rule, ...]:
+    return tuple(_load_dir(RULES_DIR, builtin=True))
+
+
+def all_rules(rule_paths: tuple[str, ...] = ()) -> dict[str, Rule]:
+    """Built-in rules plus the user's, by id; duplicate ids and slugs are errors."""
+    rules: dict[str, Rule] = {}
+    slugs: dict[str, Rule] = {}
+    user = [r for d in rule_paths for r in _load_dir(Path(d), builtin=False)]
+    for rule in (*builtin_rules(), *user):
+        for key, seen in ((rule.id, rules), (rule.slug, slugs)):
+            if key in seen:
+                raise RuleError(f"{rule.path}: {key} is already used by {seen[key].path}")
+        rules[rule.id] = slugs[rule.slug] = rule
+    return rules
+
+
+def find_rule(rules: dict[str, Rule], name: str) -> Rule | None:
+    name = name.strip()
+    return rules.get(name.upper()) or next((r for r in rules.values() if r.slug == name.lower()), None)
+
+
+def matches(rule: Rule, selector: str) -> bool:
+    """A selector is an id, an id prefix (``LF3``) or a slug."""
+    selector = selector.strip()
+    return rule.slug == selector or rule.id.startswith(selector.upper()) if selector else False
+
+
+EXPECT = re.compile(r"#\s*expect:\s*([A-Z]{2,8}[0-9]{3}(?:\s*,\s*[A-Z]{2,8}[0-9]{3})*)")
+
+
+def expected_findings(example: str) -> list[tuple[int, str]]:
+    """The (line, rule id) pairs a bad example marks with ``# expect: LF123``."""
+    return sorted((n, rid.strip()) for n, line in enumerate(example.splitlines(), 1)
+                  for m in EXPECT.finditer(line) for rid in m.group(1).split(","))
