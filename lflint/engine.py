@@ -92,6 +92,8 @@ def describe(error, pointer: str) -> tuple[str, str | None]:
     """(message, suggestion) for one jsonschema error at ``pointer``."""
     keyword, schema, value, expected = error.validator, error.schema, error.instance, error.validator_value
     name, found = field_label(pointer), show(value, pointer)
+    if isinstance(schema, dict) and "x-message" in schema:  # a rule's own wording for this subschema
+        return schema["x-message"].format(field=name, value=found), None
     if keyword == "type":
         types = [expected] if isinstance(expected, str) else expected
         return f"{name} must be {' or '.join(_TYPE_WORDS[t] for t in types)}; found {found}", None
@@ -198,8 +200,8 @@ class Linter:
                 else:
                     cases = [(*describe(error, pointer), "")]
                 at = pointer
-                if rule.report_at and isinstance(error.instance, dict) and rule.report_at in error.instance:
-                    at = join_pointer(pointer, rule.report_at)
+                if rule.report_at and isinstance(value, dict) and rule.report_at in value:
+                    at = join_pointer(base, rule.report_at)
                 for default, suggestion, missing in cases:
                     message = (rule.message or "{default}").format(
                         field=field_label(at), value=show(error.instance, at), missing=missing, default=default)

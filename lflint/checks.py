@@ -1,0 +1,70 @@
+"""Code rules: logic a JSON Schema fragment cannot express. A rule file names one of these functions.
+
+Each takes the value its rule's ``given`` path selects, that value's JSON pointer and the run's context, and
+yields ``(pointer, message)`` or ``(pointer, message, suggestion, at_key)``.
+"""
+
+from __future__ import annotations
+
+from .documents import join_pointer
+
+BLOCKS = {"METADATA_MIGRATION": "metadata_migration_parameter",
+          "PERMISSION_MIGRATION": "permission_migration_parameter",
+          "METADATA_DISCOVERY": "metadata_discovery_parameter"}
+
+
+def other_parameter_blocks(job, pointer, context):
+    """A parameter block for a job type other than ``type``: the service ignores it."""
+    expected = BLOCKS.get(job.get("type"))
+    parameter = job.get("parameter")
+    if expected is None or not isinstance(parameter, dict):
+        return
+    for block in parameter:
+        if block in BLOCKS.values() and block != expected:
+            yield (join_pointer(join_pointer(pointer, "parameter"), block),
+                   f"`{block}` is ignored for a {job['type']} job, which reads only `{expected}`", None, True)
+
+
+def duplicate_location_keys(locations, pointer, context):
+    """Two replacement rules for the same source path: which one wins is not defined."""
+    if not isinstance(locations, list):
+        return
+    seen: dict[str, int] = {}
+    for index, rule in enumerate(locations):
+        key = rule.get("key") if isinstance(rule, dict) else None
+        if not isinstance(key, str):
+            continue
+        normal = key.strip().rstrip("/")
+        if normal in seen:
+            yield (join_pointer(join_pointer(pointer, index), "key"),
+                   f"`locations[{index}].key` {key!r} repeats the source path of `locations[{seen[normal]}]`")
+        else:
+            seen[normal] = index
+
+
+def duplicate_principals(principals, pointer, context):
+    """The same principal listed twice."""
+    if not isinstance(principals, list):
+        return
+    seen: dict[tuple, int] = {}
+    for index, principal in enumerate(principals):
+        if not isinstance(principal, dict):
+            continue
+        identity = tuple(str(principal.get(k)) for k in ("principal_type", "principal_source", "principal_name"))
+        if identity in seen:
+            yield (join_pointer(pointer, index),
+                   f"`principals[{index}]` repeats `principals[{seen[identity]}]` ({' '.join(identity)})")
+        else:
+            seen[identity] = index
+
+
+def literal_secrets(datasource, pointer, context):
+    """A password or key written into the spec instead of a placeholder. The value is never repeated."""
+    if not isinstance(datasource, dict):
+        return
+    for key in ("password", "access_key", "secret_key"):
+        value = datasource.get(key)
+        if isinstance(value, str) and value and not context.placeholder.search(value):
+            yield (join_pointer(pointer, key),
+                   f"`datasource_parameter.{key}` holds a literal secret; reference it from a secret store "
+                   "with a placeholder such as ${LF_DB_" + key.upper() + "}")
