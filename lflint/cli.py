@@ -78,9 +78,8 @@ def check(paths, fmt, fail_on, output_file, statistics, stdin_filename, no_color
     runner = Runner(config, isolated, _overrides(select, extend_select, ignore, fail_on))
     texts: dict[str, str] = {}
     diagnostics = []
-    files = 0
+    linted = []
     for path in runner.expand(paths or ["."]):
-        files += 1
         if str(path) == "-":
             name = stdin_filename or "-"
             raw = sys.stdin.buffer.read()
@@ -88,6 +87,7 @@ def check(paths, fmt, fail_on, output_file, statistics, stdin_filename, no_color
         else:
             name, raw = str(path), None
             found = runner.lint_file(path)
+        linted.append(name)
         if found:
             text = decode(raw if raw is not None else _read(path))
             texts[name] = text if isinstance(text, str) else ""
@@ -98,7 +98,8 @@ def check(paths, fmt, fail_on, output_file, statistics, stdin_filename, no_color
 
     colour = not no_color and "NO_COLOR" not in os.environ and sys.stdout.isatty()
     rules = runner.linter_for(runner.settings_for(Path.cwd() / "x")).rules
-    report = _render(fmt, diagnostics, rules, sources=sources, colour=colour, files=files)
+    files = len(linted)
+    report = _render(fmt, diagnostics, rules, sources=sources, colour=colour, files=files, paths=linted)
     if output_file:
         from .report.text import summary  # noqa: PLC0415
 

@@ -1,0 +1,28 @@
+"""JUnit XML: one test case per linted file and document; a finding fails its test case."""
+
+from collections import defaultdict
+from xml.etree import ElementTree as ET
+
+from . import relative_uri
+
+
+def render(diagnostics, rules, *, paths=(), **_):
+    by_case = defaultdict(list)
+    for d in diagnostics:
+        by_case[(d.file, d.document)].append(d)
+    cases = sorted(set(by_case) | {(p, 0) for p in paths})
+    suite = ET.Element("testsuite", name="lflint", tests=str(len(cases)),
+                       failures=str(sum(1 for c in cases if by_case.get(c))), errors="0", skipped="0")
+    for file, document in cases:
+        case = ET.SubElement(suite, "testcase", classname=relative_uri(file), name=f"document {document}",
+                             file=relative_uri(file))
+        found = by_case.get((file, document))
+        if found:
+            failure = ET.SubElement(case, "failure", type=found[0].rule,
+                                    message=f"{len(found)} finding{'s' if len(found) != 1 else ''}")
+            failure.text = "\n".join(f"{relative_uri(d.file)}:{d.line}:{d.column}: {d.rule} [{d.severity}] "
+                                     f"{d.message}" for d in found)
+    root = ET.Element("testsuites", name="lflint", tests=suite.get("tests"), failures=suite.get("failures"))
+    root.append(suite)
+    ET.indent(root)
+    return '<?xml version="1.0" encoding="UTF-8"?>\n' + ET.tostring(root, encoding="unicode") + "\n"

@@ -1,0 +1,104 @@
+"""Loading: positions in YAML and JSON, and every kind of bad input ends in a diagnostic, not a traceback."""
+
+import json
+import os
+
+import pytest
+
+from conftest import GOOD
+
+from lflint import lint_text
+
+
+def found(text, filename="job.yaml"):
+    return [(d.rule, d.line, d.column, d.end_line, d.end_column) for d in lint_text(text, filename)]
+
+
+def test_yaml_and_json_positions():
+    yaml_text = GOOD.replace("file_discovery_type: PARQUET", "file_discovery_type: parquet")
+    assert found(yaml_text) == [("LF104", 9, 26, 9, 33)]
+    data = {"name": "discover_sales", "type": "METADATA_DISCOVERY", "parameter": {
+        "metadata_discovery_parameter": {"data_location": "obs://sales-data/raw", "file_discovery_type": "ORC"}}}
+    text = json.dumps(data, indent=2)
+    result = lint_text(text, "job.json")
+    assert {(d.rule, d.line, d.column, d.end_line, d.end_column) for d in result} == {("LF101", 5, 5, 5, 35)}
+    assert sorted(d.message.rsplit(" ", 1)[1] for d in result) == [
+        "`conflict_strategy`", "`instance_id`", "`log_location`", "`target_catalog`", "`target_database`"]
+
+
+def test_yaml_1_2_semantics():
+    text = GOOD.replace("instance_id:", "give_write: yes\n    instance_id:")
+    assert [(r, line) for r, line, *_ in found(text)] == [("LF103", 11)]  # `yes` is a string, not true
+
+
+def test_multi_document_stream():
+    text = GOOD + "---\n" + GOOD.replace("name: discover_sales", "name: d") + "---\n"
+    result = lint_text(text, "jobs.yaml")
+    assert [(d.document, d.rule, d.line) for d in result] == [(1, "LF106", 13)]
+
+
+@pytest.mark.parametrize("raw, rule, line", [
+    (b"name: [a, b\n", "LF001", 2),
+    (b"a: 1\na: 2\n", "LF002", 2),
+    ("name: ü".encode("utf-16"), "LF003", 1),
+    (b"name: caf\xe9\n", "LF003", 1),
+    (b"", "LF004", 1),
+    (b"# only a comment\n", "LF004", 1),
+    (b"- a\n- b\n", "LF005", 1),
+    (b"just a string\n", "LF005", 1),
+    (b"name: !!python/object/apply:os.system [echo hacked]\n", "LF006", 1),
+    (b"a: &a [1]\nb: *x\n", "LF001", 2),
+])
+def test_bad_input_is_a_diagnostic(raw, rule, line):
+    result = lint_text(raw, "bad.yaml")
+    assert (rule, line) in {(d.rule, d.line) for d in result}
+
+
+def test_bad_json_at_parser_position():
+    assert found('{"name": "x",\n  "type": }', "job.json") == [("LF001", 2, 11, 2, 12)]
+    assert ("LF002", 1, 10, 1, 13) in found('{"a": 1, "a": 2}', "job.json")
+
+
+def test_unsafe_tag_is_never_constructed(tmp_path):
+    marker = tmp_path / "pwned"
+    text = f"name: !!python/object/apply:os.system ['touch {marker}']\n"
+    lint_text(text, "x.yaml")
+    assert not marker.exists()
+
+
+def test_alias_bomb():
+    lines = ['a0: &a0 ["lol", "lol", "lol", "lol", "lol", "lol", "lol", "lol", "lol"]']
+    lines += [f"a{i}: &a{i} [" + ", ".join([f"*a{i - 1}"] * 9) + "]" for i in range(1, 10)]
+    result = lint_text("\n".join(lines) + "\n", "bomb.yaml")
+    assert [d.rule for d in result] == ["LF008"]
+
+
+def test_deep_nesting_yaml_and_json():
+    assert [d.rule for d in lint_text("a: " + "[" * 50000 + "]" * 50000, "deep.yaml")] == ["LF008"]
+    assert [d.rule for d in lint_text("[" * 50000 + "]" * 50000, "deep.json")] == ["LF008"]
+    assert [d.rule for d in lint_text('{"a":' * 500 + "1" + "}" * 500, "deep.json")] == ["LF008"]
+    block = "".join("  " * i + "a:\n" for i in range(3000))
+    assert [d.rule for d in lint_text(block, "deep.yaml")] == ["LF008"]
+
+
+def test_huge_file(tmp_path, run_json):
+    big = tmp_path / "big.lfjob.yaml"
+    with big.open("wb") as fh:
+        fh.write(b"description: '" + b"x" * (50 * 1024 * 1024) + b"'\n")
+    code, result = run_json(str(big))
+    assert [d["rule"] for d in result] == ["LF008"]
+
+
+def test_unreadable_and_missing_paths(run_json, tmp_path):
+    code, result = run_json("missing.yaml")
+    assert code == 1 and [d["rule"] for d in result] == ["LF007"]
+    if os.geteuid() != 0:  # root reads anything
+        locked = tmp_path / "locked.yaml"
+        locked.write_text(GOOD)
+        locked.chmod(0)
+        assert [d["rule"] for d in run_json(str(locked))[1]] == ["LF007"]
+
+
+def test_merge_keys_and_anchors():
+    text = GOOD.replace("  metadata_discovery_parameter:\n", "  metadata_discovery_parameter:\n    <<: &base {give_write: false}\n")
+    assert found(text) == []
