@@ -15,8 +15,8 @@ BLOCKS = {"METADATA_MIGRATION": "metadata_migration_parameter",
 
 def other_parameter_blocks(job, pointer, context):
     """A parameter block for a job type other than ``type``: the service ignores it."""
-    expected = BLOCKS.get(job.get("type"))
-    parameter = job.get("parameter")
+    job_type, parameter = job.get("type"), job.get("parameter")
+    expected = BLOCKS.get(job_type) if isinstance(job_type, str) else None
     if expected is None or not isinstance(parameter, dict):
         return
     for block in parameter:

@@ -17,10 +17,12 @@ FIELDS = ["name", "type", "parameter", "description", "metadata_discovery_parame
 TRICKY = ["yes", "no", "on", "off", "0777", "0o17", "1_000", "0x1F", "1e3", ".inf", "~", "null", "", "*", "MANNUAL",
           "METADATA_DISCOVERY", "SCHEDULE", "MONTHLY", "obs://sales-data/x", "#", "a: b", "- x", "'", '"', "\t",
           "${LF_DB_PASSWORD}", "é", "12:30", "=", "<<"]
+# libyaml, like YAML 1.1, breaks lines at U+0085, U+2028 and U+2029 (docs/ambiguities.md): left out here
+text = st.text(st.characters(blacklist_characters="\x85\u2028\u2029", blacklist_categories=("Cs",)), max_size=12)
 scalars = (st.none() | st.booleans() | st.integers(-10**6, 10**6)
            | st.floats(allow_nan=False, allow_infinity=False, width=32) | st.sampled_from(TRICKY)
-           | st.text(max_size=12))
-keys = st.sampled_from(FIELDS) | st.text(min_size=1, max_size=8)
+           | text)
+keys = st.sampled_from(FIELDS) | text.filter(bool)
 data = st.recursive(scalars, lambda inner: st.lists(inner, max_size=4) | st.dictionaries(keys, inner, max_size=5),
                     max_leaves=25)
 jobs = st.fixed_dictionaries({"name": scalars, "type": st.sampled_from(
