@@ -109,8 +109,17 @@ def find_config(start: Path) -> Path | None:
     return None
 
 
-@cache
 def load_config(path: Path) -> Settings:
+    """The settings of a config file, re-read when the file changes (a language server outlives edits)."""
+    try:
+        stat = path.stat()
+    except OSError as exc:
+        raise ConfigError(f"{path}: cannot read config: {exc.strerror}") from None
+    return _load_config(path, stat.st_mtime_ns, stat.st_size)
+
+
+@cache
+def _load_config(path: Path, mtime: int, size: int) -> Settings:
     table = _toml(path)
     if path.name == "pyproject.toml":
         table = table.get("tool", {}).get("lflint", {})

@@ -78,12 +78,14 @@ def load_rule_file(path: Path, builtin: bool) -> Rule:
     if len(docs) != 1:
         raise RuleError(f"{path}: a rule file holds exactly one rule")
     data = docs[0].data
+    if not builtin and isinstance(data, dict) and ("check" in data or "loader" in data):
+        raise RuleError(f"{path}: a user rule is data only: use given/then, not check or loader")
     errors = sorted(_rule_validator().iter_errors(data), key=lambda e: list(e.absolute_path))
     if errors:
         where = "/".join(str(p) for p in errors[0].absolute_path) or "(top)"
-        raise RuleError(f"{path}: invalid rule at {where}: {errors[0].message}")
-    if not builtin and (data.get("check") or data.get("loader")):
-        raise RuleError(f"{path}: a user rule is data only: use given/then, not check or loader")
+        what = ("a rule has exactly one of keywords, then, check or loader" if errors[0].validator == "oneOf"
+                else errors[0].message)
+        raise RuleError(f"{path}: invalid rule at {where}: {what}")
     if builtin and not data["id"].startswith("LF"):
         raise RuleError(f"{path}: built-in rule ids start with LF")
     if not builtin and data["id"].startswith("LF"):
