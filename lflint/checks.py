@@ -25,37 +25,36 @@ def other_parameter_blocks(job, pointer, context):
                    f"`{block}` is ignored for a {job['type']} job, which reads only `{expected}`", None, True)
 
 
+def _repeats(items, identity):
+    """(index, index of the first equal item) for each item whose identity an earlier item had."""
+    seen: dict = {}
+    for index, item in enumerate(items if isinstance(items, list) else ()):
+        key = identity(item) if isinstance(item, dict) else None
+        if key is not None:
+            if key in seen:
+                yield index, seen[key]
+            else:
+                seen[key] = index
+
+
 def duplicate_location_keys(locations, pointer, context):
     """Two replacement rules for the same source path: which one wins is not defined."""
-    if not isinstance(locations, list):
-        return
-    seen: dict[str, int] = {}
-    for index, rule in enumerate(locations):
-        key = rule.get("key") if isinstance(rule, dict) else None
-        if not isinstance(key, str):
-            continue
-        normal = key.strip().rstrip("/")
-        if normal in seen:
-            yield (join_pointer(join_pointer(pointer, index), "key"),
-                   f"`locations[{index}].key` {key!r} repeats the source path of `locations[{seen[normal]}]`")
-        else:
-            seen[normal] = index
+    def source(rule):
+        key = rule.get("key")
+        return key.strip().rstrip("/") if isinstance(key, str) else None
+
+    for index, first in _repeats(locations, source):
+        yield (join_pointer(join_pointer(pointer, index), "key"),
+               f"`locations[{index}].key` {locations[index]['key']!r} repeats the source path of "
+               f"`locations[{first}]`")
 
 
 def duplicate_principals(principals, pointer, context):
     """The same principal listed twice."""
-    if not isinstance(principals, list):
-        return
-    seen: dict[tuple, int] = {}
-    for index, principal in enumerate(principals):
-        if not isinstance(principal, dict):
-            continue
-        identity = tuple(str(principal.get(k)) for k in ("principal_type", "principal_source", "principal_name"))
-        if identity in seen:
-            yield (join_pointer(pointer, index),
-                   f"`principals[{index}]` repeats `principals[{seen[identity]}]` ({' '.join(identity)})")
-        else:
-            seen[identity] = index
+    fields = ("principal_type", "principal_source", "principal_name")
+    for index, first in _repeats(principals, lambda p: tuple(str(p.get(k)) for k in fields)):
+        identity = " ".join(str(principals[index].get(k)) for k in fields)
+        yield join_pointer(pointer, index), f"`principals[{index}]` repeats `principals[{first}]` ({identity})"
 
 
 def literal_secrets(datasource, pointer, context):

@@ -134,3 +134,13 @@ def test_json_files_use_config_not_comments(run_json, tmp_path):
     (tmp_path / "a.lfjob.json").write_text(json.dumps({"name": "abc"}))
     (tmp_path / ".lflint.toml").write_text('[per-file-ignores]\n"*.json" = ["LF101", "LF106"]\n')
     assert rules_of(run_json, "a.lfjob.json") == (0, [])
+
+
+def test_placeholder_pattern(run_json, tmp_path):
+    spec = (EXAMPLES / "hive-migration.lfjob.yaml").read_text()
+    (tmp_path / "a.lfjob.yaml").write_text(spec)
+    assert rules_of(run_json, "a.lfjob.yaml") == (0, [])
+    (tmp_path / ".lflint.toml").write_text("placeholder = '^vault:'\n")
+    assert rules_of(run_json, "a.lfjob.yaml") == (1, [("LF501", 11, "error")])
+    (tmp_path / "a.lfjob.yaml").write_text(spec.replace("${LF_HIVE_DB_PASSWORD}", "vault:db/hive"))
+    assert rules_of(run_json, "a.lfjob.yaml") == (0, [])
