@@ -20,7 +20,6 @@ MAX_BYTES = 10 * 1024 * 1024  # job specs are a few KB; anything this large is n
 MAX_DEPTH = 200  # a job spec nests 5 levels deep
 MAX_NODES = 200_000  # after alias expansion: stops alias bombs
 
-YAML_SUFFIXES = (".yaml", ".yml")
 
 
 class Span:
@@ -54,7 +53,7 @@ class Document:
     @property
     def root(self) -> Span:
         if self._root is None:  # JSON: positions are found only when a finding asks for them
-            self._root = _json_spans(self.source)
+            self._root = _scan_json(self.source)[0]
         return self._root
 
     def locate(self, pointer: str, at_key: bool = False) -> tuple[int, int, int, int]:
@@ -139,7 +138,7 @@ def load(raw: bytes | str, filename: str) -> tuple[list[Document], list[Problem]
         return [], [text]
     if not text.strip():
         return [], [Problem("LF004", "file is empty; a job spec is a mapping with name, type and parameter")]
-    is_json = filename.lower().endswith(".json") and not filename.lower().endswith(YAML_SUFFIXES)
+    is_json = filename.lower().endswith(".json")
     source = Source(filename, text, is_json)
     if is_json:
         docs, problems = _load_json(source)
@@ -214,10 +213,6 @@ def _depth_exceeds(data: Any, limit: int) -> bool:
 
 
 _JSON_TOKEN = re.compile(r'[ \t\r\n]*(?:("(?:[^"\\]|\\.)*")|([{}\[\],:])|([^ \t\r\n{}\[\],:]+))', re.S)
-
-
-def _json_spans(source: Source) -> Span:
-    return _scan_json(source)[0]
 
 
 def _scan_json(source: Source) -> tuple[Span, list[tuple[str, tuple]]]:

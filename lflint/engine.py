@@ -171,8 +171,7 @@ class Linter:
                 for key in error.instance:
                     if key not in known and rule:
                         suggestion = did_you_mean(key, known)
-                        where = field_label(pointer) if pointer else "the job"
-                        message = f"unknown field `{key}` in {where}"
+                        message = f"unknown field `{key}` in {field_label(pointer)}"
                         if suggestion:
                             message += f"; did you mean `{suggestion}`?"
                         yield Finding(rule, join_pointer(pointer, key), message, suggestion, True)
@@ -180,8 +179,7 @@ class Linter:
                 if rule and pointer not in seen_required:
                     seen_required.add(pointer)
                     for missing in _missing(error):
-                        yield Finding(rule, pointer, f"{field_label(pointer)} is missing required field "
-                                                     f"`{missing}`")
+                        yield Finding(rule, pointer, _missing_message(pointer, missing))
             elif rule:
                 yield Finding(rule, pointer, *describe(error, pointer))
 
@@ -195,7 +193,7 @@ class Linter:
                     if pointer in seen_required:
                         continue
                     seen_required.add(pointer)
-                    cases = [(f"{field_label(pointer)} is missing required field `{m}`", None, f"`{m}`")
+                    cases = [(_missing_message(pointer, m), None, f"`{m}`")
                              for m in _missing(error)]
                 else:
                     cases = [(*describe(error, pointer), "")]
@@ -231,6 +229,10 @@ class Linter:
             end_line, end_col = line, col + 1
         return Diagnostic(filename, problem.document, line, col, end_line, end_col, rule.id, rule.slug,
                           self.severity(rule), problem.message, "", None)
+
+
+def _missing_message(pointer: str, missing: str) -> str:
+    return f"{field_label(pointer)} is missing required field `{missing}`"
 
 
 def _missing(error) -> list[str]:
