@@ -26,6 +26,7 @@ class Runner:
         self.config = Path(config) if config else None
         self.isolated = isolated
         self.overrides = overrides or {}
+        self._found: dict[Path, Path | None] = {}  # directory -> nearest config file
         if self.config:
             load_config(self.config.resolve())  # fail early on a broken --config
 
@@ -37,7 +38,10 @@ class Runner:
         elif self.config:
             base = load_config(self.config.resolve())
         else:
-            found = find_config(path.resolve().parent if path.name else Path.cwd())
+            directory = path.parent if path.name else Path.cwd()
+            if directory not in self._found:
+                self._found[directory] = find_config(directory.resolve())
+            found = self._found[directory]
             base = load_config(found) if found else Settings()
         return _settings(base, tuple(sorted(self.overrides.items())))
 

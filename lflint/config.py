@@ -138,8 +138,12 @@ def with_overrides(settings: Settings, overrides: dict[str, Any]) -> Settings:
 
 def path_matches(path: Path, root: Path, patterns: tuple[str, ...]) -> bool:
     """Whether ``path`` (or its file name) matches one of the globs, relative to ``root``."""
+    if not patterns:
+        return False
+    if any(fnmatch.fnmatch(path.name, p) for p in patterns):
+        return True
     try:
         relative = path.resolve().relative_to(root.resolve()).as_posix()
     except ValueError:
         relative = path.as_posix()
-    return any(fnmatch.fnmatch(relative, p) or fnmatch.fnmatch(path.name, p) for p in patterns)
+    return any(fnmatch.fnmatch(relative, p) for p in patterns)

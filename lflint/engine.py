@@ -2,6 +2,11 @@
 
 Rules yield findings keyed by JSON pointer; source ranges are looked up only for findings, so a clean document
 never pays for them. The engine does no I/O and prints nothing.
+
+Most documents are clean, so the schema-based rules first ask one yes/no question of a compiled validator
+(jsonschema-rs: the job schema and every rule's ``then`` at its ``given``, in one schema). Only a document that
+fails it is walked by python-jsonschema, whose errors carry what the messages need; a hypothesis test checks that
+both paths report the same findings.
 """
 
 from __future__ import annotations
@@ -10,7 +15,7 @@ import difflib
 import json
 import re
 from dataclasses import dataclass, field
-from functools import cache
+from functools import cache, cached_property
 from typing import Any, Iterable, NamedTuple
 
 from .diagnostic import Diagnostic
@@ -36,11 +41,89 @@ class Context:
     placeholder: re.Pattern = field(default_factory=lambda: re.compile(DEFAULT_PLACEHOLDER))
 
 
-@cache
-def job_validator():
-    from jsonschema import Draft202012Validator  # noqa: PLC0415
+class _Error(NamedTuple):
+    """What the messages read of a schema error: python-jsonschema's names, filled from jsonschema-rs."""
 
-    return Draft202012Validator(json_file(JOB_SCHEMA))
+    validator: str
+    validator_value: Any
+    schema: dict
+    instance: Any
+    absolute_path: tuple
+
+
+# Keywords whose message ``describe`` builds from the schema and the value alone (not from the validator's text)
+_DESCRIBED = frozenset({"type", "enum", "const", "pattern", "minLength", "maxLength", "minimum", "maximum",
+                        "exclusiveMinimum", "exclusiveMaximum", "minItems", "maxItems", "uniqueItems", "required",
+                        "additionalProperties"})
+
+
+def _schema_of(rule: Rule | None) -> dict:
+    return rule.then if rule else json_file(JOB_SCHEMA)
+
+
+@cache
+def rs_validator(rule: Rule | None):
+    """jsonschema-rs's compiled validator of one check: the job schema (``None``) or a rule's ``then``."""
+    return _compile(_schema_of(rule))
+
+
+@cache
+def python_validator(rule: Rule | None):
+    """python-jsonschema's validator of the same check: the reference, and the fallback for rare keywords."""
+    from jsonschema import Draft202012Validator, validators  # noqa: PLC0415
+
+    return validators.extend(Draft202012Validator, {"pattern": _pattern})(_schema_of(rule))
+
+
+def _pattern(validator, pattern, instance, schema):
+    """``pattern`` as JSON Schema (ECMA-262) reads ``$``: the end of the string, never before a final newline
+    (python-jsonschema's ``re.search`` lets ``^[a-z]+$`` pass ``"abc\n"``; jsonschema-rs does not)."""
+    if validator.is_type(instance, "string") and not _end_anchored(pattern).search(instance):
+        from jsonschema.exceptions import ValidationError  # noqa: PLC0415
+
+        yield ValidationError(f"{instance!r} does not match {pattern!r}")
+
+
+@cache
+def _end_anchored(pattern: str) -> re.Pattern:
+    out, in_class, escaped = [], False, False
+    for char in pattern:
+        if escaped:
+            escaped = False
+        elif char == "\\":
+            escaped = True
+        elif char in "[]":
+            in_class = char == "["
+        elif char == "$" and not in_class:
+            char = r"\Z"
+        out.append(char)
+    return re.compile("".join(out))
+
+
+def _follow(node: Any, path) -> Any:
+    for token in path:
+        node = node[token]
+    return node
+
+
+def schema_errors(rule: Rule | None, instance: Any, fast: bool = True) -> Iterable:
+    """The errors of one check on ``instance``: jsonschema-rs's, unless one of them needs python-jsonschema's own
+    message (a keyword ``describe`` does not word) or jsonschema-rs cannot take the data."""
+    if fast:
+        schema, errors = _schema_of(rule), []
+        try:
+            for e in rs_validator(rule).iter_errors(instance):
+                *where, keyword = e.schema_path
+                sub = _follow(schema, where)
+                if not (isinstance(sub, dict) and keyword in sub and (keyword in _DESCRIBED or "x-message" in sub)):
+                    break
+                path = tuple(e.instance_path)
+                errors.append(_Error(keyword, sub[keyword], sub, _follow(instance, path), path))
+            else:
+                return errors
+        except (ValueError, OverflowError):  # data jsonschema-rs cannot take (e.g. a non-string key)
+            pass
+    return python_validator(rule).iter_errors(instance)
 
 
 def is_secret(pointer: str) -> bool:
@@ -135,20 +218,39 @@ class Linter:
     """Lints sources with a fixed set of rules; build one per run and reuse it."""
 
     def __init__(self, rules: Iterable[Rule], context: Context | None = None,
-                 severities: dict[str, str] | None = None):
+                 severities: dict[str, str] | None = None, fast: bool = True):
         self.rules = {r.id: r for r in rules}
         self.context = context or Context()
         self.severities = severities or {}
         self.by_keyword = {kw: r for r in self.rules.values() for kw in r.keywords}
         self.declarative = [r for r in self.rules.values() if r.then is not None]
         self.coded = [r for r in self.rules.values() if r.check]
+        self.fast = fast  # False: python-jsonschema only (the reference path the tests compare with)
 
     # -- findings ------------------------------------------------------------------------------------------------
 
+    @cached_property
+    def _gate(self):
+        """Passes exactly the documents on which no schema-based rule can report: one call for a clean document.
+
+        The job schema and each rule's ``then`` at its ``given``, in one schema; each ``then`` gets an $id of its
+        own so that its local $refs still resolve inside the whole."""
+        parts = [json_file(JOB_SCHEMA)] if self.by_keyword else []
+        parts += [_at(r.given, {"$id": f"urn:lflint:rule:{r.id}", **r.then}) for r in self.declarative]
+        return _compile({"allOf": parts})
+
+    def _passes(self, data: Any) -> bool:
+        try:
+            return self.fast and self._gate.is_valid(data)
+        except (ValueError, OverflowError):
+            return False
+
     def findings(self, data: dict) -> list[Finding]:
-        findings = list(self._structural(data))
-        for rule in self.declarative:
-            findings.extend(self._declarative(rule, data))
+        findings = []
+        if not self._passes(data):
+            findings.extend(self._structural(data))
+            for rule in self.declarative:
+                findings.extend(self._declarative(rule, data))
         if self.coded:
             from . import checks  # noqa: PLC0415
 
@@ -163,7 +265,7 @@ class Linter:
         if not self.by_keyword:
             return
         seen_required = set()  # jsonschema yields one error per missing field; report them from the first
-        for error in job_validator().iter_errors(data):
+        for error in schema_errors(None, data, self.fast):
             pointer = "".join(join_pointer("", t) for t in error.absolute_path)
             rule = self.by_keyword.get(error.validator)
             if error.validator == "additionalProperties":
@@ -184,10 +286,9 @@ class Linter:
                 yield Finding(rule, pointer, *describe(error, pointer))
 
     def _declarative(self, rule: Rule, data: dict) -> Iterable[Finding]:
-        validator = rule.validator()
         for base, value in select(data, rule.given):
             seen_required = set()
-            for error in validator.iter_errors(value):
+            for error in schema_errors(rule, value, self.fast):
                 pointer = base + "".join(join_pointer("", t) for t in error.absolute_path)
                 if error.validator == "required":
                     if pointer in seen_required:
@@ -237,6 +338,19 @@ def _missing_message(pointer: str, missing: str) -> str:
 
 def _missing(error) -> list[str]:
     return [m for m in error.validator_value if m not in error.instance]
+
+
+def _compile(schema: dict):
+    import jsonschema_rs  # noqa: PLC0415
+
+    return jsonschema_rs.Draft202012Validator(schema)
+
+
+def _at(given: str, schema: dict) -> dict:
+    """A schema that applies ``schema`` to what ``select(data, given)`` picks."""
+    for part in reversed(given.split(".") if given else ()):
+        schema = {"additionalProperties": schema, "items": schema} if part == "*" else {"properties": {part: schema}}
+    return schema
 
 
 def select(data: Any, given: str) -> list[tuple[str, Any]]:

@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import json
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
-from typing import Any
+from typing import Any, Iterator
 
 _HERE = Path(__file__).resolve().parent
 # In a wheel, rules/ and schemas/ are installed inside the package; in a checkout they sit beside it.
@@ -37,19 +37,10 @@ class Rule:
     loader: bool = False
     message: str | None = None
     report_at: str | None = None
-    _validator: list = field(default_factory=list, compare=False, repr=False)
 
     @property
     def url(self) -> str:
         return f"{DOCS_URL}#{self.id.lower()}-{self.slug}"
-
-    def validator(self):
-        """The compiled validator of ``then`` (built once per process, on first use)."""
-        if not self._validator:
-            from jsonschema import Draft202012Validator  # noqa: PLC0415
-
-            self._validator.append(Draft202012Validator(self.then))
-        return self._validator[0]
 
 
 @cache
@@ -78,7 +69,16 @@ def load_rule_file(path: Path, builtin: bool) -> Rule:
     if len(docs) != 1:
         raise RuleError(f"{path}: a rule file holds exactly one rule")
     data = docs[0].data
-    if not builtin and isinstance(data, dict) and ("check" in data or "loader" in data):
+    if not builtin:
+        validate_rule(path, data)
+    data["keywords"] = tuple(data.get("keywords", ()))
+    return Rule(path=path, **data)
+
+
+def validate_rule(path: Path, data: Any) -> None:
+    """Raise ``RuleError`` unless ``data`` is a valid user rule (built-in rules are checked by the test suite,
+    so that startup never pays for it)."""
+    if isinstance(data, dict) and ("check" in data or "loader" in data):
         raise RuleError(f"{path}: a user rule is data only: use given/then, not check or loader")
     errors = sorted(_rule_validator().iter_errors(data), key=lambda e: list(e.absolute_path))
     if errors:
@@ -86,9 +86,7 @@ def load_rule_file(path: Path, builtin: bool) -> Rule:
         what = ("a rule has exactly one of keywords, then, check or loader" if errors[0].validator == "oneOf"
                 else errors[0].message)
         raise RuleError(f"{path}: invalid rule at {where}: {what}")
-    if builtin and not data["id"].startswith("LF"):
-        raise RuleError(f"{path}: built-in rule ids start with LF")
-    if not builtin and data["id"].startswith("LF"):
+    if data["id"].startswith("LF"):
         raise RuleError(f"{path}: the LF prefix is lflint's own; give your rules a prefix of your own")
     if "then" in data:
         from jsonschema import Draft202012Validator  # noqa: PLC0415
@@ -98,8 +96,20 @@ def load_rule_file(path: Path, builtin: bool) -> Rule:
             Draft202012Validator.check_schema(data["then"])
         except SchemaError as exc:
             raise RuleError(f"{path}: `then` is not a valid JSON Schema: {exc.message}") from None
-    data["keywords"] = tuple(data.get("keywords", ()))
-    return Rule(path=path, **data)
+        remote = next((ref for ref in _refs(data["then"]) if not ref.startswith("#")), None)
+        if remote:
+            raise RuleError(f"{path}: `then` refers to {remote!r}; lflint never fetches schemas: use local $defs")
+
+
+def _refs(node: Any) -> Iterator[str]:
+    if isinstance(node, dict):
+        for key, value in node.items():
+            if key in ("$ref", "$dynamicRef") and isinstance(value, str):
+                yield value
+            yield from _refs(value)
+    elif isinstance(node, list):
+        for value in node:
+            yield from _refs(value)
 
 
 def _load_dir(directory: Path, builtin: bool) -> list[Rule]:

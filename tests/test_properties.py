@@ -1,7 +1,6 @@
 """Properties over generated input: no crash, positions always resolve, YAML and JSON agree, and the fast YAML
 loader reads the same data as ruamel.yaml, the reference loader."""
 
-import io
 import json
 
 from hypothesis import HealthCheck, given, settings, strategies as st
@@ -9,6 +8,7 @@ from hypothesis import HealthCheck, given, settings, strategies as st
 from lflint import lint_text
 from lflint.documents import load, split_pointer
 from lflint.engine import SECRET_KEYS
+from reference import plain, ruamel_dump, ruamel_load
 
 FIELDS = ["name", "type", "parameter", "description", "metadata_discovery_parameter",
           "metadata_migration_parameter", "permission_migration_parameter", "execute_day", "execute_strategy",
@@ -28,35 +28,6 @@ data = st.recursive(scalars, lambda inner: st.lists(inner, max_size=4) | st.dict
 jobs = st.fixed_dictionaries({"name": scalars, "type": st.sampled_from(
     ["METADATA_DISCOVERY", "METADATA_MIGRATION", "PERMISSION_MIGRATION", "x"]), "parameter": data}) | \
     st.dictionaries(keys, data, max_size=6)
-
-
-def ruamel_dump(value) -> str:
-    from ruamel.yaml import YAML
-
-    out = io.StringIO()
-    YAML().dump(value, out)
-    return out.getvalue()
-
-
-def ruamel_load(text: str):
-    from ruamel.yaml import YAML
-
-    return YAML(typ="rt").load(text)
-
-
-def plain(value):
-    """ruamel's round-trip types as plain JSON data."""
-    if isinstance(value, dict):
-        return {str(k): plain(v) for k, v in value.items()}
-    if isinstance(value, list):
-        return [plain(v) for v in value]
-    if isinstance(value, bool) or value is None:
-        return value
-    if isinstance(value, int):
-        return int(value)
-    if isinstance(value, float):
-        return float(value)
-    return str(value)
 
 
 @settings(max_examples=300, suppress_health_check=[HealthCheck.too_slow])

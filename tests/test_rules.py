@@ -1,5 +1,6 @@
 """Every rule's examples run as tests; the rule docs are generated from the same files."""
 
+import json
 from pathlib import Path
 
 import pytest
@@ -21,14 +22,26 @@ def test_rule_file_is_named_after_its_rule(rule):
     assert rule.path.name == f"{rule.id}-{rule.slug}.yaml"
 
 
+@pytest.mark.parametrize("rule", RULES, ids=lambda r: r.id)
+def test_builtin_rule_file_is_valid(rule):
+    """lflint does not validate its own rule files at startup; this test does, against the same rule schema."""
+    import jsonschema
+    import yaml
+
+    data = yaml.safe_load(rule.path.read_text(encoding="utf-8"))
+    jsonschema.validate(data, json.loads((ROOT / "schemas/rule.schema.json").read_text()),
+                        cls=jsonschema.Draft202012Validator)
+    assert data["id"].startswith("LF")
+    if "then" in data:
+        jsonschema.Draft202012Validator.check_schema(data["then"])
+
+
 def test_every_rule_that_a_spec_can_trigger_has_a_bad_example():
     untestable = {"LF003", "LF007"}  # bytes that are not UTF-8, a path that cannot be read: see test_loading
     assert [r.id for r in RULES if not r.examples["bad"] and r.id not in untestable] == []
 
 
 def test_every_schema_keyword_maps_to_a_rule():
-    import json
-
     keywords = set()
 
     def walk(node):

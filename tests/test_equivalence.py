@@ -1,0 +1,129 @@
+"""The fast path (libyaml events + jsonschema-rs) reports exactly what the reference path reports (ruamel.yaml round
+trip + python-jsonschema), on job specs mutated with values where YAML parsers and regex engines disagree."""
+
+import copy
+import json
+from pathlib import Path
+
+import pytest
+from hypothesis import HealthCheck, given, settings, strategies as st
+
+from lflint.documents import load
+from lflint.engine import Linter
+from lflint.rules import builtin_rules
+from reference import plain, ruamel_load
+
+EXAMPLES = Path(__file__).resolve().parent.parent / "examples"
+SPECS = [load(p.read_bytes(), p.name)[0][0].data for p in sorted(EXAMPLES.glob("*.lfjob.*"))
+         if not p.name.startswith("bad-")]
+# Written unquoted into the YAML: YAML 1.1 and 1.2 read most of these differently. (A timestamp with a time is left
+# out: ruamel.yaml builds a datetime whose text is not the source's, and lflint keeps the source text.)
+RAW = ["yes", "no", "on", "off", "y", "Yes", "0777", "0o17", "1_000", "0x1F", "1e3", "1.5", ".5", "2001-12-14",
+       "12:30:00", "1:20", ".inf", "-.inf", ".nan", "~", "null", "true", "True",
+       "+1", "-0", "0b101", "'*'", "MANNUAL", "SCHEDULE", "UPDATE", "TEXT", "obs://sales-data/raw", "hdfs://x/y",
+       "jdbc:postgresql://h:5432/d", "${LF_DB_PASSWORD}", "[]", "{}", "[DATABASE, TABLE]", "|\n  text\n",
+       "\"a\\n\"", "'  '", "\"\\x1c\"", "\"٣\"", "\"\u3000\""]
+FIELDS = ["execute_day", "execute_hour", "execute_minute", "execute_frequency", "execute_strategy", "name", "type",
+          "conflict_strategy", "file_discovery_type", "policy_type", "datasource_type", "network_type", "key",
+          "principal_name", "catalog_id", "instnace_id", "password", "username", "jdbc_url", "header", "separator"]
+
+
+class Raw(str):
+    """A scalar written into YAML as it is."""
+
+
+# Printable text (a YAML file may not hold control characters raw; RAW covers the escaped ones)
+text = st.text(st.characters(whitelist_categories=("L", "N", "P", "S", "Zs")), max_size=10)
+values = st.sampled_from(RAW).map(Raw) | st.integers(-100, 10**12) | st.booleans() | st.none() | text
+
+
+def to_yaml(value, indent=0) -> str:
+    pad = " " * indent
+    if isinstance(value, dict) and value:
+        return "".join(f"\n{pad}{json.dumps(k)}:{to_yaml(v, indent + 2)}" for k, v in value.items())
+    if isinstance(value, list) and value:
+        return "".join(f"\n{pad}-{to_yaml(v, indent + 2)}" for v in value)
+    if isinstance(value, Raw):
+        return " " + value.replace("\n", "\n" + pad)
+    return " " + json.dumps(value, ensure_ascii=False)
+
+
+def paths(value, prefix=()):
+    if isinstance(value, dict):
+        for k, v in value.items():
+            yield prefix + (k,)
+            yield from paths(v, prefix + (k,))
+    elif isinstance(value, list):
+        for i, v in enumerate(value):
+            yield prefix + (i,)
+            yield from paths(v, prefix + (i,))
+
+
+@st.composite
+def mutated_specs(draw):
+    spec = copy.deepcopy(draw(st.sampled_from(SPECS)))
+    for _ in range(draw(st.integers(1, 5))):
+        where = draw(st.sampled_from(list(paths(spec))))
+        parent = spec
+        for token in where[:-1]:
+            parent = parent[token]
+        action = draw(st.sampled_from(["set", "set", "delete", "add"]))
+        if action == "set":
+            parent[where[-1]] = draw(values)
+        elif action == "delete":
+            del parent[where[-1]]
+        elif isinstance(parent, dict):
+            parent[draw(st.sampled_from(FIELDS))] = draw(values)
+        if not spec:
+            break
+    return spec
+
+
+RULES = builtin_rules()
+FAST, REFERENCE = Linter(RULES), Linter(RULES, fast=False)
+
+
+def findings(linter, data):
+    return sorted({(f.rule.id, f.pointer, f.message, f.suggestion, f.at_key) for f in linter.findings(data)})
+
+
+@settings(max_examples=400, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(mutated_specs())
+def test_fast_path_reports_what_the_reference_path_reports(spec):
+    yaml_text = to_yaml(spec).lstrip("\n") + "\n"
+    docs, problems = load(yaml_text, "job.yaml")
+    reference_data = plain(ruamel_load(yaml_text))
+    assert problems == [] and json.dumps(docs[0].data) == json.dumps(reference_data)  # NaN == NaN here
+    assert findings(FAST, docs[0].data) == findings(REFERENCE, reference_data)
+
+
+def test_the_mutations_reach_the_rules():
+    """The generator is worth its time only if the documents it makes trip many different rules."""
+    seen = set()
+
+    @settings(max_examples=300, deadline=None, database=None, suppress_health_check=[HealthCheck.too_slow])
+    @given(mutated_specs())
+    def collect(spec):
+        seen.update(f[0] for f in findings(FAST, plain(ruamel_load(to_yaml(spec).lstrip("\n") + "\n"))))
+
+    collect()
+    assert len(seen) >= 15, sorted(seen)
+
+
+@pytest.mark.parametrize("value", ["\x1c", "\x85", "\ufeff", "\u3000", "\u200b", " ", "a\n", "\u0663", "1\n"])
+def test_values_where_regex_engines_disagree(value):
+    """Python's and ECMA-262's ``\\s``, ``\\d`` and ``$`` differ on these; every pattern in lflint avoids it."""
+    for spec in SPECS:
+        spec = copy.deepcopy(spec)
+        spec["name"] = value
+        block = next(iter(spec["parameter"].values()))
+        block.update(execute_day=value, execute_hour=value, execute_minute=value, file_name=value)
+        for location in block.get("locations", []):
+            location["key"] = location["value"] = value
+        assert findings(FAST, spec) == findings(REFERENCE, spec)
+
+
+def test_a_trailing_newline_fails_an_anchored_pattern_on_both_paths():
+    data = {"name": "nightly\n", "type": "METADATA_DISCOVERY", "parameter": {}}
+    assert "LF105" in {f[0] for f in findings(FAST, data)}
+    assert findings(FAST, data) == findings(REFERENCE, data)
