@@ -1,8 +1,8 @@
 """Write a seeded corpus of realistic job specs: ``python benchmarks/generate.py OUT_DIR --count 1000``.
 
-All three job types; YAML with comments (about 85 %) and JSON; most files clean, about one in five with one to
-three mistakes people make (a typo in a key, a wrong enum value, a missing field, a bad schedule); one in fifty is
-large (20 locations or 40 principals). The same seed gives the same files.
+All three job types; YAML with comments (about 85 %) and JSON; most files clean, about one in five (``--broken``)
+with one to three mistakes people make (a typo in a key, a wrong enum value, a missing field, a bad schedule);
+one in fifty is large (20 locations or 40 principals). The same seed gives the same files.
 """
 
 from __future__ import annotations
@@ -108,14 +108,14 @@ def to_yaml(value, indent: int = 0) -> list[str]:
     return lines
 
 
-def generate(out: Path, count: int, seed: int = 42) -> list[Path]:
+def generate(out: Path, count: int, seed: int = 42, broken: float = 0.2) -> list[Path]:
     rng = random.Random(seed)
     out.mkdir(parents=True, exist_ok=True)
     written = []
     for i in range(count):
         make = rng.choice([discovery, migration, permissions])
         spec = make(rng, large=rng.random() < 0.02)
-        if rng.random() < 0.2:
+        if rng.random() < broken:
             break_spec(rng, spec)
         if rng.random() < 0.15:
             path, text = out / f"job-{i:05d}.lfjob.json", json.dumps(spec, indent=2) + "\n"
@@ -132,8 +132,9 @@ def main() -> None:
     parser.add_argument("out", type=Path)
     parser.add_argument("--count", type=int, default=1000)
     parser.add_argument("--seed", type=int, default=42)
+    parser.add_argument("--broken", type=float, default=0.2, help="share of files with mistakes (0 to 1)")
     args = parser.parse_args()
-    generate(args.out, args.count, args.seed)
+    generate(args.out, args.count, args.seed, args.broken)
 
 
 if __name__ == "__main__":

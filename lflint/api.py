@@ -7,9 +7,11 @@ from __future__ import annotations
 
 import os
 import re
+import sys
 from functools import cache
+from itertools import chain, islice
 from pathlib import Path
-from typing import Iterable, Iterator
+from typing import Iterable, Iterator, NamedTuple
 
 from . import suppress
 from .config import DEFAULT_EXCLUDE, ConfigError, Settings, find_config, load_config, path_matches, with_overrides
@@ -18,17 +20,36 @@ from .engine import Context, Linter
 from .rules import Rule, all_rules, find_rule, matches
 
 
+PARALLEL_FROM = 300  # with --jobs unset, this many files or more are spread over every CPU
+
+
+class FileResult(NamedTuple):
+    """One file's diagnostics, with the source lines they point at (secrets masked) for excerpts."""
+
+    name: str
+    diagnostics: list[Diagnostic]
+    lines: dict[int, str] = {}  # noqa: RUF012 - never changed
+    key: str | None = None  # the cache key of the file's content and settings, when the cache is on
+
+
 class Runner:
     """Lints files with the settings that apply to each (nearest config file, then command-line overrides)."""
 
     def __init__(self, config: str | os.PathLike | None = None, isolated: bool = False,
-                 overrides: dict | None = None):
+                 overrides: dict | None = None, cache: bool | None = None):
         self.config = Path(config) if config else None
         self.isolated = isolated
         self.overrides = overrides or {}
         self._found: dict[Path, Path | None] = {}  # directory -> nearest config file
         if self.config:
             load_config(self.config.resolve())  # fail early on a broken --config
+        self.cache = None
+        if cache is not False:
+            here = self.settings_for(Path.cwd() / "x")
+            if cache or here.cache:
+                from .cache import Cache  # noqa: PLC0415
+
+                self.cache = Cache(Path(here.root, here.cache_dir))
 
     # -- settings ------------------------------------------------------------------------------------------------
 
@@ -77,6 +98,55 @@ class Runner:
                                f"cannot read file: {reason}", "")]
         return self.lint_bytes(raw, str(path), settings)
 
+    def check_file(self, path: Path) -> FileResult:
+        """``lint_file`` for reports: also the lines the findings point at; answered from the cache when on."""
+        try:
+            raw = path.read_bytes()
+        except OSError:
+            return FileResult(str(path), self.lint_file(path))
+        return self.check_bytes(raw, str(path))
+
+    def check_bytes(self, raw: bytes, name: str) -> FileResult:
+        settings = self.settings_for(Path(name))
+        key = None
+        if self.cache is not None:
+            from .cache import file_key, settings_key  # noqa: PLC0415
+
+            key = file_key(raw, settings_key(settings))
+            hit = self.cache.get(name, key)
+            if hit is not None:
+                return FileResult(name, *hit)
+        diagnostics = self.lint_bytes(raw, name, settings)
+        return FileResult(name, diagnostics, excerpt_lines(raw, diagnostics), key)
+
+    def run(self, paths: Iterable[str | os.PathLike], jobs: int | None = None) -> Iterator[FileResult]:
+        """``check_file`` over ``expand(paths)``, in that order; ``jobs`` > 1 spreads the files over processes
+        (``None``: every CPU from ``PARALLEL_FROM`` files on, else one). Results stream: nothing is held."""
+        files = self.expand(paths)
+        head = list(islice(files, PARALLEL_FROM))
+        if jobs is None:
+            jobs = (os.cpu_count() or 1) if len(head) == PARALLEL_FROM else 1
+        if jobs <= 1:
+            results = map(self.check_file, chain(head, files))
+        else:
+            import multiprocessing  # noqa: PLC0415
+
+            # fork starts a worker with the rules already loaded; elsewhere each worker builds its own Runner
+            method = "fork" if sys.platform == "linux" else "spawn"
+            pool = multiprocessing.get_context(method).Pool(jobs, _start_worker, (
+                self.config, self.isolated, self.overrides, self.cache is not None))
+            results = pool.imap(_worker_check, chain(head, files), chunksize=8)
+        try:
+            for result in results:
+                if self.cache is not None and result.key is not None:
+                    self.cache.put(result.name, result.key, result.diagnostics, result.lines)
+                yield result
+        finally:
+            if jobs > 1:
+                pool.terminate()
+            if self.cache is not None:
+                self.cache.save()
+
     def expand(self, paths: Iterable[str | os.PathLike]) -> Iterator[Path]:
         """Files to lint: every file named, and the job specs (``include`` globs) found under each directory."""
         for given in paths:
@@ -98,6 +168,32 @@ class Runner:
     def fails(self, diagnostic: Diagnostic) -> bool:
         return severity_rank(diagnostic.severity) >= severity_rank(self.settings_for(
             Path(diagnostic.file)).fail_on)
+
+
+def excerpt_lines(raw: bytes | str, diagnostics: list[Diagnostic]) -> dict[int, str]:
+    """The source lines that ``diagnostics`` point at, with secret values masked."""
+    if not diagnostics:
+        return {}
+    from .documents import decode  # noqa: PLC0415
+    from .report.text import mask_secrets  # noqa: PLC0415
+
+    text = decode(raw) if isinstance(raw, bytes) else raw
+    if not isinstance(text, str):  # not UTF-8: no excerpt
+        return {}
+    lines = text.split("\n")
+    return {d.line: mask_secrets(lines[d.line - 1].rstrip("\r")) for d in diagnostics if 0 < d.line <= len(lines)}
+
+
+_worker: Runner | None = None
+
+
+def _start_worker(config, isolated, overrides, cache) -> None:
+    global _worker  # noqa: PLW0603 - one Runner per worker process; only the parent writes the cache
+    _worker = Runner(config, isolated, overrides, cache)
+
+
+def _worker_check(path: Path) -> FileResult:
+    return _worker.check_file(path)
 
 
 @cache
@@ -142,14 +238,14 @@ def _unused_factory(linter: Linter):
 def lint_text(text: str | bytes, filename: str = "<string>.yaml", *, config: str | None = None,
               isolated: bool = False, **overrides) -> list[Diagnostic]:
     """Lint one job spec given as text; ``filename`` decides YAML or JSON (``.json``) and the config used."""
-    return Runner(config, isolated, overrides).lint_bytes(text, filename)
+    return Runner(config, isolated, overrides, cache=False).lint_bytes(text, filename)
 
 
 def lint_paths(paths: Iterable[str | os.PathLike], *, config: str | None = None, isolated: bool = False,
-               **overrides) -> list[Diagnostic]:
+               jobs: int | None = 1, **overrides) -> list[Diagnostic]:
     """Lint files and directories (job specs found by the ``include`` globs) as ``lflint check`` does."""
     runner = Runner(config, isolated, overrides)
-    return [d for path in runner.expand(paths) for d in runner.lint_file(path)]
+    return [d for result in runner.run(paths, jobs) for d in result.diagnostics]
 
 
 __all__ = ["ConfigError", "Diagnostic", "Runner", "lint_paths", "lint_text"]

@@ -68,71 +68,62 @@ def config_options(func):
 @click.option("--statistics", is_flag=True, help="Print the number of findings per rule.")
 @click.option("--stdin-filename", help="Name (and so format and config) of the spec read from stdin ('-').")
 @click.option("--no-color", is_flag=True, help="No colour, even on a terminal (NO_COLOR does the same).")
+@click.option("--jobs", "-j", type=click.IntRange(min=1), help="Processes to lint with [default: every CPU for "
+              "300 files or more, else 1]. The output is the same, in the same order.")
+@click.option("--cache/--no-cache", default=None, help="Reuse the findings of unchanged files [default: the "
+              "`cache` setting, off].")
 @config_options
-def check(paths, fmt, fail_on, output_file, statistics, stdin_filename, no_color, config, isolated, select,
-          extend_select, ignore):
+def check(paths, fmt, fail_on, output_file, statistics, stdin_filename, no_color, jobs, cache, config, isolated,
+          select, extend_select, ignore):
     """Lint job specs: files, directories (their *.lfjob.yaml/.yml/.json files) or '-' for stdin."""
     from .api import Runner  # noqa: PLC0415
-    from .documents import Source, decode  # noqa: PLC0415
+    from .report import text  # noqa: PLC0415
 
-    runner = Runner(config, isolated, _overrides(select, extend_select, ignore, fail_on))
-    texts: dict[str, str] = {}
-    diagnostics = []
-    linted = []
-    for path in runner.expand(paths or ["."]):
-        if str(path) == "-":
-            name = stdin_filename or "-"
-            raw = sys.stdin.buffer.read()
-            found = runner.lint_bytes(raw, name, runner.settings_for(Path(name)))
-        else:
-            name, raw = str(path), None
-            found = runner.lint_file(path)
-        linted.append(name)
-        if found:
-            text = decode(raw if raw is not None else _read(path))
-            texts[name] = text if isinstance(text, str) else ""
-        diagnostics.extend(found)
-
-    def sources(filename):
-        return Source(filename, texts[filename], False) if filename in texts else None
-
+    runner = Runner(config, isolated, _overrides(select, extend_select, ignore, fail_on), cache)
+    rules = runner.linter_for(runner.settings_for(Path.cwd() / "x")).rules  # a bad selector fails before any work
     colour = not no_color and "NO_COLOR" not in os.environ and sys.stdout.isatty()
-    rules = runner.linter_for(runner.settings_for(Path.cwd() / "x")).rules
-    files = len(linted)
-    report = _render(fmt, diagnostics, rules, sources=sources, colour=colour, files=files, paths=linted)
-    if output_file:
-        from .report.text import summary  # noqa: PLC0415
-
-        _write(Path(output_file), report)
-        click.echo(summary(diagnostics, files))
+    stream = fmt == "text" and not output_file  # print each file's findings as soon as they are known
+    diagnostics, names, lines = [], [], {}
+    for result in _results(runner, paths or ["."], stdin_filename, jobs):
+        names.append(result.name)
+        diagnostics.extend(result.diagnostics)
+        if stream:
+            click.echo("".join(text.block(d, result.lines.get(d.line), colour) for d in result.diagnostics),
+                       nl=False)
+        else:
+            lines.update(((result.name, n), line) for n, line in result.lines.items())
+    if stream:
+        click.echo(text.summary(diagnostics, len(names)))
     else:
-        click.echo(report, nl=False)
+        report = _render(fmt, diagnostics, rules, lines=lines, colour=colour, files=len(names), paths=names)
+        if output_file:
+            from .fileio import write_atomic  # noqa: PLC0415
+
+            write_atomic(Path(output_file), report)
+            click.echo(text.summary(diagnostics, len(names)))
+        else:
+            click.echo(report, nl=False)
     if statistics:
         _statistics(diagnostics, err=fmt != "text" and not output_file)
     sys.exit(1 if any(runner.fails(d) for d in diagnostics) else 0)
 
 
-def _read(path: Path) -> bytes:
-    try:
-        return path.read_bytes()
-    except OSError:
-        return b""
+def _results(runner, paths, stdin_filename, jobs):
+    """The files in the order given; '-' is read from stdin here, the rest may go to worker processes."""
+    from itertools import groupby  # noqa: PLC0415
+
+    for is_stdin, group in groupby(paths, key=lambda p: p == "-"):
+        if is_stdin:
+            for _ in group:
+                yield runner.check_bytes(sys.stdin.buffer.read(), stdin_filename or "-")
+        else:
+            yield from runner.run(list(group), jobs)
 
 
 def _render(fmt, diagnostics, rules, **kwargs) -> str:
     import importlib  # noqa: PLC0415
 
     return importlib.import_module(f".report.{fmt}", __package__).render(diagnostics, rules, **kwargs)
-
-
-def _write(path: Path, text: str) -> None:
-    """Write atomically: a reader never sees half a report."""
-    import tempfile  # noqa: PLC0415
-
-    path.parent.mkdir(parents=True, exist_ok=True)
-    with tempfile.NamedTemporaryFile("w", dir=path.parent, delete=False, encoding="utf-8", suffix=".tmp") as fh:
-        fh.write(text)
-    os.replace(fh.name, path)
 
 
 def _statistics(diagnostics, err: bool) -> None:
@@ -153,7 +144,7 @@ def rules_command(fmt, config, isolated, select, extend_select, ignore):
     from .api import Runner  # noqa: PLC0415
     from .rules import all_rules  # noqa: PLC0415
 
-    runner = Runner(config, isolated, _overrides(select, extend_select, ignore, None))
+    runner = Runner(config, isolated, _overrides(select, extend_select, ignore, None), cache=False)
     settings = runner.settings_for(Path.cwd() / "x")
     linter = runner.linter_for(settings)
     every = {r.id: r for r in all_rules(tuple(str(Path(settings.root, p)) for p in settings.rule_paths)).values()}
@@ -196,21 +187,19 @@ def schema():
 @config_options
 def config_command(path, config, isolated, select, extend_select, ignore):
     """Print the settings that apply to PATH and where each came from."""
-    from dataclasses import fields  # noqa: PLC0415
-
     from .api import Runner  # noqa: PLC0415
 
-    runner = Runner(config, isolated, _overrides(select, extend_select, ignore, None))
+    runner = Runner(config, isolated, _overrides(select, extend_select, ignore, None), cache=False)
     target = Path(path)
     settings = runner.settings_for(target / "x" if target.is_dir() else target)
     runner.linter_for(settings)  # validates rule names
-    for f in fields(settings):
-        if f.name in ("root", "origin"):
+    for name in settings._fields:
+        if name in ("root", "origin"):
             continue
-        value = getattr(settings, f.name)
+        value = getattr(settings, name)
         shown = ", ".join(f"{k}={v if isinstance(v, str) else list(v)}" for k, v in value) \
-            if f.name in ("severity", "per_file_ignores") else (list(value) if isinstance(value, tuple) else value)
-        click.echo(f"{f.name.replace('_', '-'):<18} = {shown}  # {settings.source_of(f.name)}")
+            if name in ("severity", "per_file_ignores") else (list(value) if isinstance(value, tuple) else value)
+        click.echo(f"{name.replace('_', '-'):<18} = {shown}  # {settings.source_of(name)}")
 
 
 @main.command("test-rules")

@@ -4,10 +4,9 @@ from __future__ import annotations
 
 import fnmatch
 import re
-from dataclasses import dataclass, field, fields, replace
 from functools import cache
 from pathlib import Path
-from typing import Any
+from typing import Any, NamedTuple
 
 from .diagnostic import SEVERITIES
 
@@ -20,8 +19,7 @@ class ConfigError(Exception):
     """A configuration that cannot be used; the message says where and why."""
 
 
-@dataclass(frozen=True)
-class Settings:
+class Settings(NamedTuple):
     select: tuple[str, ...] = ()
     extend_select: tuple[str, ...] = ()
     ignore: tuple[str, ...] = ()
@@ -32,14 +30,16 @@ class Settings:
     fail_on: str = "warning"
     rule_paths: tuple[str, ...] = ()
     placeholder: str = r"^\$\{[A-Za-z_][A-Za-z0-9_]*\}$"
+    cache: bool = False
+    cache_dir: str = ".lflint_cache"
     root: str = "."  # directory that relative globs and rule paths start from
-    origin: tuple[tuple[str, str], ...] = field(default=(), compare=False)  # key -> where its value came from
+    origin: tuple[tuple[str, str], ...] = ()  # key -> where its value came from
 
     def source_of(self, key: str) -> str:
         return dict(self.origin).get(key, "default")
 
 
-KEYS = {f.name.replace("_", "-"): f.name for f in fields(Settings) if f.name not in ("root", "origin")}
+KEYS = {name.replace("_", "-"): name for name in Settings._fields if name not in ("root", "origin")}
 _LISTS = {"select", "extend_select", "ignore", "include", "exclude", "rule_paths"}
 
 
@@ -86,6 +86,12 @@ def _check(path: Path, table: dict) -> dict[str, Any]:
         elif name == "fail_on":
             if value not in SEVERITIES:
                 raise ConfigError(f"{where} must be one of error, warning, info; found {value!r}")
+        elif name == "cache":
+            if not isinstance(value, bool):
+                raise ConfigError(f"{where} must be true or false")
+        elif name == "cache_dir":
+            if not isinstance(value, str) or not value:
+                raise ConfigError(f"{where} must be a directory path")
         elif name == "placeholder":
             if not isinstance(value, str):
                 raise ConfigError(f"{where} must be a regular expression string")
@@ -124,7 +130,7 @@ def _load_config(path: Path, mtime: int, size: int) -> Settings:
     if path.name == "pyproject.toml":
         table = table.get("tool", {}).get("lflint", {})
     values = _check(path, table)
-    return replace(Settings(), root=str(path.parent), origin=tuple((k, str(path)) for k in values), **values)
+    return Settings(root=str(path.parent), origin=tuple((k, str(path)) for k in values), **values)
 
 
 def with_overrides(settings: Settings, overrides: dict[str, Any]) -> Settings:
@@ -133,7 +139,7 @@ def with_overrides(settings: Settings, overrides: dict[str, Any]) -> Settings:
     if not given:
         return settings
     origin = dict(settings.origin) | {k: "command line" for k in given}
-    return replace(settings, origin=tuple(origin.items()), **given)
+    return settings._replace(origin=tuple(origin.items()), **given)
 
 
 def path_matches(path: Path, root: Path, patterns: tuple[str, ...]) -> bool:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import asdict, dataclass
+from typing import NamedTuple
 
 SEVERITIES = ("info", "warning", "error")  # in rising order
 
@@ -11,8 +11,7 @@ def severity_rank(severity: str) -> int:
     return SEVERITIES.index(severity)
 
 
-@dataclass(frozen=True, order=True)
-class Diagnostic:
+class Diagnostic(NamedTuple):
     """One finding, with an exact source range (1-based; end column exclusive)."""
 
     file: str
@@ -29,4 +28,4 @@ class Diagnostic:
     suggestion: str | None = None
 
     def to_dict(self) -> dict:
-        return asdict(self)
+        return self._asdict()

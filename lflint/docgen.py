@@ -41,7 +41,7 @@ def run_examples(rule: Rule, rules: dict[str, Rule]) -> list[str]:
     from .api import Runner  # noqa: PLC0415
 
     linter = Linter({r.id: r for r in rules.values()}.values())
-    runner = Runner(isolated=True)
+    runner = Runner(isolated=True, cache=False)
     runner.linter_for = lambda settings: linter
     problems = []
     for kind in ("good", "bad"):

@@ -13,8 +13,7 @@ from __future__ import annotations
 import json
 import re
 from bisect import bisect_right
-from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, NamedTuple
 
 MAX_BYTES = 10 * 1024 * 1024  # job specs are a few KB; anything this large is not one
 MAX_DEPTH = 200  # a job spec nests 5 levels deep
@@ -33,8 +32,7 @@ class Span:
         self.children = children  # dict[str, Span] | list[Span] | None
 
 
-@dataclass
-class Problem:
+class Problem(NamedTuple):
     """A file-level finding from loading: syntax, encoding, limits."""
 
     rule: str
@@ -43,12 +41,13 @@ class Problem:
     document: int = 0
 
 
-@dataclass
 class Document:
-    data: Any
-    index: int
-    source: Source
-    _root: Span | None = None
+    """One YAML document (or a JSON file): its data and, for findings, where each value sits."""
+
+    __slots__ = ("data", "index", "source", "_root")
+
+    def __init__(self, data: Any, index: int, source: Source, root: Span | None = None):
+        self.data, self.index, self.source, self._root = data, index, source, root
 
     @property
     def root(self) -> Span:
@@ -78,22 +77,18 @@ class Document:
         return span.range
 
 
-@dataclass
 class Source:
-    filename: str
-    text: str
-    is_json: bool
-    _line_starts: list[int] | None = field(default=None, repr=False)
+    __slots__ = ("filename", "text", "is_json", "_line_starts")
+
+    def __init__(self, filename: str, text: str, is_json: bool):
+        self.filename, self.text, self.is_json = filename, text, is_json
+        self._line_starts: list[int] | None = None
 
     def position(self, offset: int) -> tuple[int, int]:
         if self._line_starts is None:
             self._line_starts = [0] + [m.end() for m in re.finditer("\n", self.text)]
         line = bisect_right(self._line_starts, offset)
         return line, offset - self._line_starts[line - 1] + 1
-
-    def line(self, number: int) -> str:
-        lines = self.text.split("\n", number)
-        return lines[number - 1].rstrip("\r") if number <= len(lines) else ""
 
 
 def _child(span: Span, token: str) -> Span | None:
@@ -307,10 +302,11 @@ _TYPE_OF_TAG = {"str": str, "int": int, "float": float, "bool": bool, "null": ty
 
 
 def _yaml_events(text: str):
+    """libyaml's events one by one (PyYAML's C parser when present), ending with the stream's end."""
     import yaml  # noqa: PLC0415 - lazy: only YAML files pay for it
 
-    loader_class = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
-    return yaml.parse(text, Loader=loader_class), yaml
+    parser = getattr(yaml, "CSafeLoader", yaml.SafeLoader)(text)
+    return iter(parser.get_event, None), yaml
 
 
 class _Frame:
@@ -406,24 +402,27 @@ def _load_yaml(source: Source) -> tuple[list[Document], list[Problem]]:
         problems.append(Problem("LF006", f"tag {tag} is not supported in a job spec; the value is read as plain "
                                          "YAML", rng(ev), index))
 
+    scalar_event, alias_event = yaml.ScalarEvent, yaml.AliasEvent
+    starts = {yaml.MappingStartEvent: True, yaml.SequenceStartEvent: False}
+    ends = (yaml.MappingEndEvent, yaml.SequenceEndEvent)
     try:
         for ev in events:
-            kind = type(ev).__name__
-            if kind == "ScalarEvent":
+            kind = type(ev)
+            if kind is scalar_event:
                 value = scalar(ev)
                 span = Span(rng(ev))
                 add(value, span, 1, ev.implicit[0] and ev.value == "<<" and stack and stack[-1].is_map
                     and stack[-1].key is None)
                 if ev.anchor:
                     anchors[ev.anchor] = (value, span, 1)
-            elif kind in ("MappingStartEvent", "SequenceStartEvent"):
-                is_map = kind == "MappingStartEvent"
+            elif kind in starts:
+                is_map = starts[kind]
                 check_tag(ev, "map" if is_map else "seq")
                 if len(stack) >= MAX_DEPTH:
                     raise _Abort(Problem("LF008", f"nesting deeper than {MAX_DEPTH} levels; not a job spec",
                                          rng(ev), index))
                 stack.append(_Frame({} if is_map else [], Span(rng(ev), children={} if is_map else []), ev.anchor))
-            elif kind in ("MappingEndEvent", "SequenceEndEvent"):
+            elif kind in ends:
                 frame = stack.pop()
                 line, col = frame.span.range[:2]
                 frame.span.range = (line, col, ev.end_mark.line + 1, ev.end_mark.column + 1)
@@ -436,13 +435,13 @@ def _load_yaml(source: Source) -> tuple[list[Document], list[Problem]]:
                 add(frame.data, frame.span, frame.size)
                 if frame.anchor:
                     anchors[frame.anchor] = (frame.data, frame.span, frame.size)
-            elif kind == "AliasEvent":
+            elif kind is alias_event:
                 if ev.anchor not in anchors:
                     raise _Abort(Problem("LF001", f"alias *{ev.anchor} names no anchor defined before it",
                                          rng(ev), index))
                 value, target, size = anchors[ev.anchor]
                 add(value, Span(rng(ev), children=target.children), size)
-            elif kind == "DocumentEndEvent":
+            elif kind is yaml.DocumentEndEvent:
                 if root:
                     docs.append(Document(root[0], index, source, root[1]))
                 else:

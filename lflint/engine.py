@@ -11,10 +11,8 @@ both paths report the same findings.
 
 from __future__ import annotations
 
-import difflib
 import json
 import re
-from dataclasses import dataclass, field
 from functools import cache, cached_property
 from typing import Any, Iterable, NamedTuple
 
@@ -34,11 +32,11 @@ class Finding(NamedTuple):
     at_key: bool = False
 
 
-@dataclass
 class Context:
     """What code rules may read besides the document."""
 
-    placeholder: re.Pattern = field(default_factory=lambda: re.compile(DEFAULT_PLACEHOLDER))
+    def __init__(self, placeholder: re.Pattern | None = None):
+        self.placeholder = placeholder or re.compile(DEFAULT_PLACEHOLDER)
 
 
 class _Error(NamedTuple):
@@ -159,6 +157,8 @@ def did_you_mean(word: Any, candidates: Iterable[str]) -> str | None:
     for candidate in candidates:
         if candidate.lower() == word.lower():
             return candidate
+    import difflib  # noqa: PLC0415
+
     close = difflib.get_close_matches(word, candidates, n=1, cutoff=0.6)
     return close[0] if close else None
 

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import json
 import re
-from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
 from typing import Any, Iterator
@@ -21,22 +20,21 @@ class RuleError(Exception):
     """A rule file that cannot be used; the message names the file."""
 
 
-@dataclass(frozen=True, eq=False)
 class Rule:
-    id: str
-    slug: str
-    severity: str
-    summary: str
-    docs: dict
-    examples: dict
-    path: Path
-    keywords: tuple[str, ...] = ()
-    given: str = ""
-    then: dict | None = None
-    check: str | None = None
-    loader: bool = False
-    message: str | None = None
-    report_at: str | None = None
+    """One rule as its file defines it (``schemas/rule.schema.json``); compared by identity."""
+
+    _DEFAULTS = {"keywords": (), "given": "", "then": None, "check": None, "loader": False, "message": None,
+                 "report_at": None}
+    __slots__ = ("path", "id", "slug", "severity", "summary", "docs", "examples", *_DEFAULTS)
+
+    def __init__(self, path: Path, **data: Any):
+        self.path = path
+        for name in self.__slots__[1:]:
+            setattr(self, name, data[name] if name in data else self._DEFAULTS[name])
+        self.keywords = tuple(self.keywords)
+
+    def __repr__(self) -> str:
+        return f"Rule({self.id} {self.slug})"
 
     @property
     def url(self) -> str:
@@ -71,8 +69,7 @@ def load_rule_file(path: Path, builtin: bool) -> Rule:
     data = docs[0].data
     if not builtin:
         validate_rule(path, data)
-    data["keywords"] = tuple(data.get("keywords", ()))
-    return Rule(path=path, **data)
+    return Rule(path, **data)
 
 
 def validate_rule(path: Path, data: Any) -> None:

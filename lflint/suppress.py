@@ -10,7 +10,6 @@ Comments are read only when a file mentions ``lflint:`` at all, so clean files d
 from __future__ import annotations
 
 import re
-from dataclasses import replace
 from typing import Callable
 
 from .diagnostic import Diagnostic

@@ -1,6 +1,5 @@
 """One module per output format, each a ``render(diagnostics, rules, **context) -> str`` over the same list."""
 
-import hashlib
 import os
 from pathlib import Path
 
@@ -17,6 +16,8 @@ def relative_uri(file: str) -> str:
 
 def fingerprint(d) -> str:
     """Stable while unrelated lines move: built from the file, document, rule and JSON pointer, not the line."""
+    import hashlib  # noqa: PLC0415 - only the formats with fingerprints pay for it
+
     key = "\0".join((relative_uri(d.file), str(d.document), d.rule, d.pointer or f"{d.line}:{d.column}",
                      d.message if not d.pointer else ""))
     return hashlib.sha256(key.encode()).hexdigest()

@@ -18,23 +18,24 @@ def _style(text: str, code: str, colour: bool) -> str:
     return f"\x1b[{code}m{text}\x1b[0m" if colour else text
 
 
-def render(diagnostics, rules, *, sources=None, colour=False, files=0, **_):
-    out = []
-    for d in diagnostics:
-        severity = _style(d.severity, _COLOURS[d.severity] + ";1", colour)
-        out.append(f"{_style(d.file, '1', colour)}:{d.line}:{d.column}: {_style(d.rule, '1', colour)} "
-                   f"[{severity}] {d.message}")
-        source = sources(d.file) if sources else None
-        if source is not None:
-            line = mask_secrets(source.line(d.line))
-            if line.strip():
-                width = max(1, (d.end_column if d.end_line == d.line else len(line) + 1) - d.column)
-                gutter = " " * len(str(d.line))
-                out.append(f"{gutter} |")
-                out.append(f"{d.line} | {line}")
-                caret = " " * (d.column - 1) + "^" * width
-                out.append(f"{gutter} | {_style(caret, _COLOURS[d.severity], colour)}")
-    out.append(summary(diagnostics, files))
+def render(diagnostics, rules, *, lines=None, colour=False, files=0, **_):
+    """``lines`` maps (file, line number) to the source line shown under a finding."""
+    lines = lines or {}
+    body = "".join(block(d, lines.get((d.file, d.line)), colour) for d in diagnostics)
+    return body + summary(diagnostics, files) + "\n"
+
+
+def block(d, line: str | None, colour: bool = False) -> str:
+    """One finding: its location, rule and message, then the source line with a caret under the span."""
+    severity = _style(d.severity, _COLOURS[d.severity] + ";1", colour)
+    out = [f"{_style(d.file, '1', colour)}:{d.line}:{d.column}: {_style(d.rule, '1', colour)} [{severity}] "
+           f"{d.message}"]
+    if line and line.strip():
+        line = mask_secrets(line)
+        width = max(1, (d.end_column if d.end_line == d.line else len(line) + 1) - d.column)
+        gutter = " " * len(str(d.line))
+        caret = " " * (d.column - 1) + "^" * width
+        out += [f"{gutter} |", f"{d.line} | {line}", f"{gutter} | {_style(caret, _COLOURS[d.severity], colour)}"]
     return "\n".join(out) + "\n"
 
 
