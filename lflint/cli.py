@@ -175,11 +175,25 @@ def rule_command(name):
 
 
 @main.command()
-def schema():
+@click.option("--draft", type=click.Choice(("7", "2020-12")), default="7", show_default=True,
+              help="7: for editors (yaml-language-server, VS Code); 2020-12: the schema lflint itself checks with.")
+def schema(draft):
     """Print the JSON Schema of a job spec (for editors and other validators)."""
-    from .rules import JOB_SCHEMA  # noqa: PLC0415
+    from .schema import render  # noqa: PLC0415
 
-    click.echo(JOB_SCHEMA.read_text(encoding="utf-8"), nl=False)
+    click.echo(render(draft), nl=False)
+
+
+@main.command()
+def server():
+    """Run the language server on stdio (needs the lsp extra: pip install 'lflint[lsp]')."""
+    try:
+        from .server import main as serve  # noqa: PLC0415
+    except ImportError as exc:
+        click.echo(f"lflint: error: the language server needs pygls ({exc.name} is missing): "
+                   "pip install 'lflint[lsp]'", err=True)
+        sys.exit(2)
+    serve()
 
 
 @main.command("config")

@@ -38,7 +38,12 @@ class Rule:
 
     @property
     def url(self) -> str:
-        return f"{DOCS_URL}#{self.id.lower()}-{self.slug}"
+        return rule_url(self.id, self.slug)
+
+
+def rule_url(rule_id: str, slug: str) -> str:
+    """Where a rule's docs are: its section of docs/rules.md."""
+    return f"{DOCS_URL}#{rule_id.lower()}-{slug}"
 
 
 @cache

@@ -105,8 +105,9 @@ def test_secret_values_never_printed(run, tmp_path):
 
 def test_version_schema_and_module_entry_point(run):
     assert run("--version")[1].strip() == f"lflint, version {lflint.__version__}"
-    schema = json.loads(run("schema")[1])
-    assert schema["$schema"] == "https://json-schema.org/draft/2020-12/schema"
+    assert json.loads(run("schema")[1])["$schema"] == "http://json-schema.org/draft-07/schema#"
+    assert json.loads(run("schema", "--draft", "2020-12")[1])["$schema"] == \
+        "https://json-schema.org/draft/2020-12/schema"
     result = lflint_subprocess("--version")
     assert result.returncode == 0 and lflint.__version__ in result.stdout
 

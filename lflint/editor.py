@@ -1,0 +1,121 @@
+"""Where the cursor is in a job spec, as the language server needs it: the field under it, and what may be typed.
+
+Positions here are 0-based lines and code-point columns. ``field_at`` reads a document that parses; YAML that
+does not parse (the usual state while typing) is read by its indentation instead, which is what ``yaml_context``
+does for completion.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import NamedTuple
+
+from .documents import Span, load
+
+
+class Field(NamedTuple):
+    tokens: list[str]  # JSON pointer tokens of the field
+    range: tuple[int, int, int, int]  # of its key (or of the value, for a list item), 1-based as Span ranges
+
+
+def _inside(rng, line: int, col: int) -> bool:
+    return rng is not None and (rng[0], rng[1]) <= (line, col) < (rng[2], rng[3])
+
+
+def field_at(text: str, filename: str, line: int, col: int) -> Field | None:
+    """The field whose key or value holds the position, in a document that parses."""
+    docs, _ = load(text, filename)
+    line, col = line + 1, col + 1
+    for doc in docs:
+        span: Span = doc.root
+        if not _inside(span.range, line, col):
+            continue
+        tokens: list[str] = []
+        found = None
+        while isinstance(span.children, (dict, list)):
+            items = span.children.items() if isinstance(span.children, dict) else enumerate(span.children)
+            for token, child in items:
+                if _inside(child.key, line, col) or _inside(child.range, line, col):
+                    tokens.append(str(token))
+                    found = Field(list(tokens), child.key or child.range)
+                    if _inside(child.key, line, col):
+                        return found
+                    span = child
+                    break
+            else:
+                break
+        return found
+    return None
+
+
+_KEY = re.compile(r"^( *)(?:(- +))?([^\s#:'\"][^:#]*?|\"[^\"]*\"|'[^']*')\s*:(?:\s|$)")
+_ITEM = re.compile(r"^( *)- ")
+
+
+class YamlContext(NamedTuple):
+    tokens: list[str]  # path of the mapping (key mode) or of the field (value mode); "*" for a list item
+    mode: str  # "key" or "value"
+    present: set[str]  # keys already in the mapping (key mode)
+
+
+def _key_of(line: str) -> tuple[int, str, int | None] | None:
+    """(column of the key, the key, column of the item dash or None) for a ``key:`` line."""
+    m = _KEY.match(line)
+    if not m:
+        return None
+    dash = len(m.group(1)) if m.group(2) else None
+    return len(m.group(1)) + len(m.group(2) or ""), m.group(3).strip("'\""), dash
+
+
+def yaml_context(lines: list[str], line: int, col: int) -> YamlContext | None:
+    """What is being typed at the position in block-style YAML, from indentation alone (it need not parse)."""
+    before = lines[line][:col] if line < len(lines) else ""
+    value = re.match(r"^( *)(- +)?([\w.-]+):(?:[ \t][^#]*)?$", before)
+    key = re.match(r"^( *)(- +)?([\w.-]*)$", before)
+    if value:
+        column, mode = len(value.group(1)) + len(value.group(2) or ""), "value"
+        own = [value.group(3)]
+        new_item = False
+    elif key:
+        column, mode, own = len(key.group(1)) + len(key.group(2) or ""), "key", []
+        new_item = bool(key.group(2))
+    else:
+        return None
+    present: set[str] = set()
+    tokens: list[str] = []
+    target = column
+    if new_item:  # "- |": the first key of a new item of the list whose items start at this dash
+        tokens.insert(0, "*")
+        target = len(key.group(1))
+    collecting = not new_item  # still in the mapping being typed into: its keys are present
+    for number in range(line - 1, -1, -1):
+        text = lines[number]
+        if text.startswith(("---", "...")):
+            break
+        found = _key_of(text)
+        if found is None:
+            item = _ITEM.match(text)
+            if item and len(item.group(1)) < target:  # "- value" lines: a list of scalars above
+                tokens.insert(0, "*")
+                target, collecting = len(item.group(1)), False
+            continue
+        at, name, dash = found
+        if at == target and collecting:
+            present.add(name)
+        if at < target:  # the mapping's own key
+            tokens.insert(0, name)
+            target, collecting = at, False
+        if dash is not None and dash < target:  # "- key:" starts the list item that holds the position
+            tokens.insert(0, "*")
+            target, collecting = dash, False
+    if mode == "key" and not new_item:  # keys below the cursor in the same mapping
+        for text in lines[line + 1:]:
+            found = _key_of(text)
+            if text.strip() and not text.lstrip().startswith("#") and (len(text) - len(text.lstrip())) < column \
+                    and not (found and found[0] == column):
+                break
+            if found and found[0] == column:
+                if found[2] is not None and found[2] < column:
+                    break  # the next item of the list
+                present.add(found[1])
+    return YamlContext(tokens + own, mode, present)

@@ -1,0 +1,160 @@
+"""The language server end to end, driven over stdio by a real LSP client (pytest-lsp): open, change, hover,
+completion, code actions, close, shutdown."""
+
+import json
+import sys
+
+import pytest
+import pytest_lsp
+from lsprotocol import types as lsp
+from pytest_lsp import ClientServerConfig, LanguageClient, client_capabilities
+
+from conftest import GOOD
+
+BAD = GOOD.replace("conflict_strategy: UPSERT", "conflict_strategy: upsert")
+
+
+@pytest_lsp.fixture(config=ClientServerConfig(server_command=[sys.executable, "-m", "lflint", "server"]))
+async def client(lsp_client: LanguageClient, tmp_path):
+    await lsp_client.initialize_session(lsp.InitializeParams(
+        capabilities=client_capabilities("visual-studio-code"), root_uri=tmp_path.as_uri()))
+    yield
+    await lsp_client.shutdown_session()
+
+
+def open_doc(client, path, text, version=1):
+    path.write_text(text)
+    uri = path.as_uri()
+    client.text_document_did_open(lsp.DidOpenTextDocumentParams(
+        lsp.TextDocumentItem(uri=uri, language_id="yaml", version=version, text=text)))
+    return uri
+
+
+async def diagnostics_after(client, action):
+    action()
+    await client.wait_for_notification(lsp.TEXT_DOCUMENT_PUBLISH_DIAGNOSTICS)
+
+
+@pytest.mark.asyncio
+async def test_diagnostics_on_open_change_and_close(client: LanguageClient, tmp_path):
+    path = tmp_path / "sales.lfjob.yaml"
+    await diagnostics_after(client, lambda: open_doc(client, path, BAD))
+    uri = path.as_uri()
+    [found] = client.diagnostics[uri]
+    assert found.code == "LF104" and found.source == "lflint"
+    assert found.severity == lsp.DiagnosticSeverity.Error
+    assert found.range == lsp.Range(lsp.Position(7, 23), lsp.Position(7, 29))
+    assert found.code_description.href.endswith("#lf104-invalid-value")
+    assert "did you mean UPSERT" in found.message
+
+    fix = lsp.TextDocumentContentChangePartial(range=found.range, text="UPSERT")
+    await diagnostics_after(client, lambda: client.text_document_did_change(lsp.DidChangeTextDocumentParams(
+        lsp.VersionedTextDocumentIdentifier(uri=uri, version=2), [fix])))
+    assert not client.diagnostics[uri]  # from the unsaved buffer: the file on disk still says upsert
+
+    broken = lsp.TextDocumentContentChangeWholeDocument(text=GOOD + "  oops: [unclosed\n")
+    await diagnostics_after(client, lambda: client.text_document_did_change(lsp.DidChangeTextDocumentParams(
+        lsp.VersionedTextDocumentIdentifier(uri=uri, version=3), [broken])))
+    assert [d.code for d in client.diagnostics[uri]] == ["LF001"]
+    hover = await client.text_document_hover_async(lsp.HoverParams(  # a broken buffer still gets answers
+        lsp.TextDocumentIdentifier(uri=uri), lsp.Position(0, 1)))
+    assert "**name**" in hover.contents.value
+
+    await diagnostics_after(client, lambda: client.text_document_did_close(lsp.DidCloseTextDocumentParams(
+        lsp.TextDocumentIdentifier(uri=uri))))
+    assert not client.diagnostics[uri]
+
+
+@pytest.mark.asyncio
+async def test_inline_suppressions_config_and_utf16_columns(client: LanguageClient, tmp_path):
+    (tmp_path / ".lflint.toml").write_text('ignore = ["LF106"]\n')
+    text = GOOD.replace("name: discover_sales", "name: s😀les  # lflint: disable=LF999")
+    path = tmp_path / "emoji.lfjob.yaml"
+    await diagnostics_after(client, lambda: open_doc(client, path, text))
+    found = {d.code: d for d in client.diagnostics[path.as_uri()]}
+    assert set(found) == {"LF105", "LF009"}  # LF106 ignored by the config; LF999 named by a suppression
+    # "s😀les" is 5 characters but 6 UTF-16 code units: the client counts the latter
+    assert found["LF105"].range == lsp.Range(lsp.Position(0, 6), lsp.Position(0, 12))
+
+
+@pytest.mark.asyncio
+async def test_hover_shows_field_docs_and_rule_docs(client: LanguageClient, tmp_path):
+    path = tmp_path / "sales.lfjob.yaml"
+    await diagnostics_after(client, lambda: open_doc(client, path, BAD))
+    uri = path.as_uri()
+    on_key = await client.text_document_hover_async(lsp.HoverParams(
+        lsp.TextDocumentIdentifier(uri=uri), lsp.Position(7, 8)))
+    assert "**conflict_strategy**" in on_key.contents.value and "`\"UPSERT\"`" in on_key.contents.value
+    assert "What to do with metadata that exists already" in on_key.contents.value
+    assert on_key.range == lsp.Range(lsp.Position(7, 4), lsp.Position(7, 21))
+    on_value = await client.text_document_hover_async(lsp.HoverParams(
+        lsp.TextDocumentIdentifier(uri=uri), lsp.Position(7, 25)))
+    assert "**LF104 invalid-value**" in on_value.contents.value and "[Rule docs](" in on_value.contents.value
+
+
+@pytest.mark.asyncio
+async def test_completion_offers_missing_keys_and_enum_values(client: LanguageClient, tmp_path):
+    path = tmp_path / "sales.lfjob.yaml"
+    text = GOOD + "    exe\n"
+    await diagnostics_after(client, lambda: open_doc(client, path, text))
+    uri = path.as_uri()
+    keys = await client.text_document_completion_async(lsp.CompletionParams(
+        lsp.TextDocumentIdentifier(uri=uri), lsp.Position(11, 7)))
+    labels = {item.label for item in keys.items}
+    assert {"execute_frequency", "execute_strategy", "principals"} <= labels
+    assert "conflict_strategy" not in labels and "name" not in labels  # present already / not in this block
+
+    text = GOOD + "    execute_frequency: \n"
+    client.text_document_did_change(lsp.DidChangeTextDocumentParams(
+        lsp.VersionedTextDocumentIdentifier(uri=uri, version=2), [lsp.TextDocumentContentChangeWholeDocument(text)]))
+    values = await client.text_document_completion_async(lsp.CompletionParams(
+        lsp.TextDocumentIdentifier(uri=uri), lsp.Position(11, 23)))
+    assert [item.label for item in values.items] == ["MONTHLY", "WEEKLY", "DAILY", "HOURLY"]
+
+
+@pytest.mark.asyncio
+async def test_code_actions_apply_the_suggestion_or_suppress(client: LanguageClient, tmp_path):
+    path = tmp_path / "sales.lfjob.yaml"
+    await diagnostics_after(client, lambda: open_doc(client, path, BAD))
+    uri = path.as_uri()
+    [found] = client.diagnostics[uri]
+    actions = await client.text_document_code_action_async(lsp.CodeActionParams(
+        lsp.TextDocumentIdentifier(uri=uri), found.range, lsp.CodeActionContext(diagnostics=[found])))
+    by_title = {a.title: a for a in actions}
+    replace = by_title["Replace with UPSERT"]
+    assert replace.is_preferred and list(replace.edit.changes[uri]) == [lsp.TextEdit(found.range, "UPSERT")]
+    suppress = by_title["Suppress LF104 on this line"].edit.changes[uri][0]
+    assert suppress.new_text == "  # lflint: disable=LF104" and suppress.range.start == lsp.Position(7, 29)
+
+
+@pytest.mark.asyncio
+async def test_files_lflint_does_not_lint_get_nothing(client: LanguageClient, tmp_path):
+    path = tmp_path / "ci.yaml"
+    open_doc(client, path, "on: push\njobs: {}\n")
+    hover = await client.text_document_hover_async(lsp.HoverParams(
+        lsp.TextDocumentIdentifier(uri=path.as_uri()), lsp.Position(0, 1)))
+    completion = await client.text_document_completion_async(lsp.CompletionParams(
+        lsp.TextDocumentIdentifier(uri=path.as_uri()), lsp.Position(1, 0)))
+    assert hover is None and completion is None
+    assert path.as_uri() not in client.diagnostics
+
+
+@pytest.mark.asyncio
+async def test_json_fix_keeps_quotes_and_a_broken_config_is_shown(client: LanguageClient, tmp_path):
+    spec = {"name": "discover_sales", "type": "METADATA_DISCOVERY", "parameter": {"metadata_discovery_parameter": {
+        "data_location": "obs://lake/raw", "target_catalog": "hive", "target_database": "sales",
+        "conflict_strategy": "upsert", "file_discovery_type": "PARQUET", "log_location": "obs://lake/logs",
+        "instance_id": "2180518f42b84947b20badfc53981a25"}}}
+    path = tmp_path / "sales.lfjob.json"
+    await diagnostics_after(client, lambda: open_doc(client, path, json.dumps(spec, indent=2)))
+    uri = path.as_uri()
+    [found] = client.diagnostics[uri]
+    actions = await client.text_document_code_action_async(lsp.CodeActionParams(
+        lsp.TextDocumentIdentifier(uri=uri), found.range, lsp.CodeActionContext(diagnostics=[found])))
+    assert [a.title for a in actions] == ['Replace with "UPSERT"']  # JSON has no comments to suppress with
+
+    (tmp_path / ".lflint.toml").write_text("selekt = []\n")
+    await diagnostics_after(client, lambda: client.text_document_did_save(lsp.DidSaveTextDocumentParams(
+        lsp.TextDocumentIdentifier(uri=uri))))
+    [config_error] = client.diagnostics[uri]
+    assert "unknown key 'selekt'" in config_error.message and "did you mean 'select'" in config_error.message
