@@ -126,3 +126,12 @@ def test_statistics_and_output_file(run, tmp_path):
     assert code == 1
     assert json.loads((tmp_path / "out/report.json").read_text())[0]["rule"] == "LF104"
     assert "Found 1 problem" in out and "1  LF104  invalid-value" in out
+
+
+def test_server_without_the_lsp_extra_says_how_to_get_it():
+    import subprocess
+    import sys
+
+    code = "import sys; sys.modules['pygls'] = None; from lflint.cli import main; main(['server'])"
+    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60)
+    assert result.returncode == 2 and "pip install 'lflint[lsp]'" in result.stderr
