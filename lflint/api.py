@@ -28,7 +28,7 @@ class FileResult(NamedTuple):
 
     name: str
     diagnostics: list[Diagnostic]
-    lines: dict[int, str] = {}  # noqa: RUF012 - never changed
+    lines: dict[int, str] = {}  # a shared default, never changed
     key: str | None = None  # the cache key of the file's content and settings, when the cache is on
 
 

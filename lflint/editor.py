@@ -52,10 +52,11 @@ _KEY = re.compile(r"^( *)(?:(- +))?([^\s#:'\"][^:#]*?|\"[^\"]*\"|'[^']*')\s*:(?:
 _ITEM = re.compile(r"^( *)- ")
 
 
-class YamlContext(NamedTuple):
-    tokens: list[str]  # path of the mapping (key mode) or of the field (value mode); "*" for a list item
+class Context(NamedTuple):
+    tokens: list[str]  # path of the mapping (key mode) or of the value (value mode); "*" for a list item
     mode: str  # "key" or "value"
     present: set[str]  # keys already in the mapping (key mode)
+    start: int | None = None  # JSON: offset where the token being typed starts (the cursor, if none is)
 
 
 def _key_of(line: str) -> tuple[int, str, int | None] | None:
@@ -67,7 +68,7 @@ def _key_of(line: str) -> tuple[int, str, int | None] | None:
     return len(m.group(1)) + len(m.group(2) or ""), m.group(3).strip("'\""), dash
 
 
-def yaml_context(lines: list[str], line: int, col: int) -> YamlContext | None:
+def yaml_context(lines: list[str], line: int, col: int) -> Context | None:
     """What is being typed at the position in block-style YAML, from indentation alone (it need not parse)."""
     before = lines[line][:col] if line < len(lines) else ""
     value = re.match(r"^( *)(- +)?([\w.-]+):(?:[ \t][^#]*)?$", before)
@@ -118,4 +119,63 @@ def yaml_context(lines: list[str], line: int, col: int) -> YamlContext | None:
                 if found[2] is not None and found[2] < column:
                     break  # the next item of the list
                 present.add(found[1])
-    return YamlContext(tokens + own, mode, present)
+    return Context(tokens + own, mode, present)
+
+
+_JSON_TOKEN = re.compile(r'"(?:[^"\\\n]|\\.)*"?|[{}\[\],:]|[^\s{}\[\],:"]+')
+
+
+def json_context(text: str, offset: int) -> Context | None:
+    """What is being typed at ``offset`` in JSON that need not parse: the containers open there, and whether a
+    key or a value goes at the cursor."""
+    stack: list[list] = []  # [is_object, current key or index, keys seen, expecting: "key" | "colon" | "value"]
+    start = offset
+    for m in _JSON_TOKEN.finditer(text, 0, offset):
+        token = m.group()
+        frame = stack[-1] if stack else None
+        if m.end() == offset and token not in "{}[],:":
+            start = m.start()  # the cursor ends this token: it is what is being typed
+            break
+        if token in "{[":
+            if frame and not frame[0]:
+                frame[1] += 1
+            stack.append([token == "{", None if token == "{" else -1, set(), "key" if token == "{" else "value"])
+        elif token in "}]":
+            if stack:
+                stack.pop()
+        elif frame is None:
+            continue
+        elif token == ",":
+            frame[3] = "key" if frame[0] else "value"
+        elif token == ":":
+            frame[3] = "value"
+        elif frame[0] and frame[3] == "key" and token.startswith('"'):
+            frame[1] = token.strip('"')
+            frame[2].add(frame[1])
+            frame[3] = "colon"
+    if not stack or stack[-1][3] == "colon":
+        return None
+    frame = stack[-1]
+    mode = "key" if frame[0] and frame[3] == "key" else "value"
+    tokens = [("*" if not f[0] else f[1] or "") for f in stack]
+    if mode == "key":
+        tokens.pop()
+    present = set(frame[2]) | _keys_after(text, offset) if mode == "key" else set()
+    return Context(tokens, mode, present, start)
+
+
+def _keys_after(text: str, offset: int) -> set[str]:
+    """The keys of the object open at ``offset`` that come after it."""
+    keys, depth, previous = set(), 0, ","
+    for m in _JSON_TOKEN.finditer(text, offset):
+        token = m.group()
+        if token in "{[":
+            depth += 1
+        elif token in "}]":
+            depth -= 1
+            if depth < 0:
+                break
+        elif depth == 0 and previous in ",{" and token.startswith('"'):
+            keys.add(token.strip('"'))
+        previous = token
+    return keys

@@ -4,9 +4,10 @@ Rules yield findings keyed by JSON pointer; source ranges are looked up only for
 never pays for them. The engine does no I/O and prints nothing.
 
 Most documents are clean, so the schema-based rules first ask one yes/no question of a compiled validator
-(jsonschema-rs: the job schema and every rule's ``then`` at its ``given``, in one schema). Only a document that
-fails it is walked by python-jsonschema, whose errors carry what the messages need; a hypothesis test checks that
-both paths report the same findings.
+(jsonschema-rs: the job schema and every rule's ``then`` at its ``given``, in one schema). A document that fails
+it gets jsonschema-rs's errors, and each message is worded from the schema and the original data, as it would be
+from python-jsonschema's errors. python-jsonschema is the reference path (``fast=False``) and the fallback for a
+keyword whose message is its own; a hypothesis test checks that both paths report the same findings.
 """
 
 from __future__ import annotations
@@ -237,7 +238,7 @@ class Linter:
         own so that its local $refs still resolve inside the whole."""
         parts = [json_file(JOB_SCHEMA)] if self.by_keyword else []
         parts += [_at(r.given, {"$id": f"urn:lflint:rule:{r.id}", **r.then}) for r in self.declarative]
-        return _compile({"allOf": parts})
+        return _compile({"allOf": parts} if parts else {})
 
     def _passes(self, data: Any) -> bool:
         try:

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import asyncio
 import json
-import logging
+import re
 from pathlib import Path
 
 from lsprotocol import types as lsp
@@ -24,14 +24,13 @@ from . import __version__
 from .api import Runner
 from .config import ConfigError, path_matches
 from .diagnostic import Diagnostic
-from .editor import field_at, yaml_context
+from .editor import field_at, json_context, yaml_context
 from .rules import RuleError, find_rule, rule_url
 from .schema import enum_of, field_markdown, schema_at
 
 DEBOUNCE = 0.3  # seconds of quiet typing before a buffer is linted
 SEVERITY = {"error": lsp.DiagnosticSeverity.Error, "warning": lsp.DiagnosticSeverity.Warning,
             "info": lsp.DiagnosticSeverity.Information}
-log = logging.getLogger("lflint.server")
 
 
 class LflintServer(LanguageServer):
@@ -165,46 +164,60 @@ def hover(ls: LflintServer, params: lsp.HoverParams) -> lsp.Hover | None:
                      range=_range(doc, *found.range) if found else None)
 
 
-@server.feature(lsp.TEXT_DOCUMENT_COMPLETION, lsp.CompletionOptions(trigger_characters=[" ", ":", "-"]))
+@server.feature(lsp.TEXT_DOCUMENT_COMPLETION, lsp.CompletionOptions(trigger_characters=[" ", ":", "-", '"']))
 def completion(ls: LflintServer, params: lsp.CompletionParams) -> lsp.CompletionList | None:
     uri = params.text_document.uri
     path = linted_path(uri)
-    if path is None or path.suffix == ".json":  # JSON: the editor's schema support (docs/editors.md)
+    if path is None:
         return None
     doc = ls.workspace.get_text_document(uri)
-    line, col = _position(doc, params.position)
-    lines = doc.source.split("\n")
-    context = yaml_context(lines, line, col)
-    if context is None:
-        return None
-    schema = schema_at(context.tokens)
+    is_json = path.suffix == ".json"
+    if is_json:
+        context, before = json_context(doc.source, doc.offset_at_position(params.position)), ""
+    else:
+        line, col = _position(doc, params.position)
+        lines = doc.source.split("\n")
+        context, before = yaml_context(lines, line, col), lines[line][:col] if line < len(lines) else ""
+    schema = schema_at(context.tokens) if context else None
     if schema is None:
         return None
-    if context.mode == "value":
-        space = " " if lines[line][:col].endswith(":") else ""
+    # JSON: the item replaces what is typed of the token, quote included; YAML: the editor's word is replaced
+    typed = lsp.Range(doc.client_position_at_offset(context.start), params.position) if is_json else None
+
+    def item(label: str, text: str, **fields) -> lsp.CompletionItem:
+        if typed is None:
+            return lsp.CompletionItem(label=label, insert_text=text, **fields)
+        return lsp.CompletionItem(label=label, filter_text=text.split(":")[0].strip(),
+                                  text_edit=lsp.TextEdit(typed, text), **fields)
+
+    values = enum_of(schema)
+    if context.mode == "value" or values and "properties" not in schema:  # also "- " in a list of scalars
+        space = " " if before.endswith(":") else ""
         items = []
-        for i, (value, note) in enumerate(enum_of(schema)):
+        for i, (value, note) in enumerate(values):
             label = value if isinstance(value, str) else json.dumps(value)
-            items.append(lsp.CompletionItem(label=label, kind=lsp.CompletionItemKind.EnumMember,
-                                            documentation=note or None, insert_text=space + label,
-                                            sort_text=f"{i:03d}"))
+            text = json.dumps(value) if is_json else label
+            items.append(item(label, space + text, kind=lsp.CompletionItemKind.EnumMember,
+                              documentation=note or None, sort_text=f"{i:03d}"))
         return lsp.CompletionList(is_incomplete=False, items=items)
     properties = schema.get("properties", {})
     if context.tokens == ["parameter"]:  # only the block that matches the job's type, when it is known
-        job_type = next((ln.split(":", 1)[1].split("#")[0].strip().strip("'\"").lower() for ln in lines
-                         if ln.startswith("type:")), "")
-        properties = {k: v for k, v in properties.items() if not job_type or k.startswith(job_type)} or properties
+        found = re.search(r'^"?type"?\s*:\s*["\']?([A-Za-z_]+)', doc.source, re.M) if not is_json else \
+            re.search(r'"type"\s*:\s*"([A-Za-z_]+)"', doc.source)
+        job_type = found.group(1).lower() if found else ""
+        properties = {k: v for k, v in properties.items() if k.startswith(job_type)} or properties
     required = set(schema.get("required", []))
     items = []
-    for key, sub in properties.items():
+    for key in properties:
         if key in context.present:
             continue
         sub = schema_at([*context.tokens, key]) or {}
         container = sub.get("type") in ("object", "array")
-        items.append(lsp.CompletionItem(
-            label=key, kind=lsp.CompletionItemKind.Property, detail="required" if key in required else None,
-            documentation=lsp.MarkupContent(kind=lsp.MarkupKind.Markdown, value=field_markdown(key, sub)),
-            insert_text=f"{key}:" if container else f"{key}: ", sort_text=("0" if key in required else "1") + key))
+        text = f"{json.dumps(key)}: " if is_json else (f"{key}:" if container else f"{key}: ")
+        items.append(item(key, text, kind=lsp.CompletionItemKind.Property,
+                          detail="required" if key in required else None,
+                          documentation=lsp.MarkupContent(kind=lsp.MarkupKind.Markdown, value=field_markdown(key, sub)),
+                          sort_text=("0" if key in required else "1") + key))
     return lsp.CompletionList(is_incomplete=False, items=items)
 
 

@@ -113,6 +113,33 @@ async def test_completion_offers_missing_keys_and_enum_values(client: LanguageCl
 
 
 @pytest.mark.asyncio
+async def test_completion_in_json_and_in_a_list_of_values(client: LanguageClient, tmp_path):
+    text = '{"name": "x", "type": "METADATA_MIGRATION", "parameter": {"metadata_migration_parameter": {\n  "sync_'
+    path = tmp_path / "m.lfjob.json"
+    await diagnostics_after(client, lambda: open_doc(client, path, text))
+    keys = await client.text_document_completion_async(lsp.CompletionParams(
+        lsp.TextDocumentIdentifier(uri=path.as_uri()), lsp.Position(1, 7)))
+    sync = next(i for i in keys.items if i.label == "sync_objects")
+    assert sync.text_edit.new_text == '"sync_objects": '  # replaces the typed '"sync_', quote and all
+    assert sync.text_edit.range == lsp.Range(lsp.Position(1, 2), lsp.Position(1, 7))
+    present = await client.text_document_completion_async(lsp.CompletionParams(  # the block is there already
+        lsp.TextDocumentIdentifier(uri=path.as_uri()), lsp.Position(0, 58)))
+    assert not present.items
+    path = tmp_path / "n.lfjob.json"
+    await diagnostics_after(client, lambda: open_doc(client, path, '{"type": "METADATA_MIGRATION", "parameter": {'))
+    parameter = await client.text_document_completion_async(lsp.CompletionParams(  # the block of this type only
+        lsp.TextDocumentIdentifier(uri=path.as_uri()), lsp.Position(0, 45)))
+    assert [i.label for i in parameter.items] == ["metadata_migration_parameter"]
+
+    path = tmp_path / "m.lfjob.yaml"
+    text = "type: METADATA_MIGRATION\nparameter:\n  metadata_migration_parameter:\n    sync_objects:\n      - \n"
+    await diagnostics_after(client, lambda: open_doc(client, path, text))
+    values = await client.text_document_completion_async(lsp.CompletionParams(
+        lsp.TextDocumentIdentifier(uri=path.as_uri()), lsp.Position(4, 8)))
+    assert [i.label for i in values.items] == ["DATABASE", "FUNCTION", "TABLE", "PARTITION"]
+
+
+@pytest.mark.asyncio
 async def test_code_actions_apply_the_suggestion_or_suppress(client: LanguageClient, tmp_path):
     path = tmp_path / "sales.lfjob.yaml"
     await diagnostics_after(client, lambda: open_doc(client, path, BAD))
