@@ -11,6 +11,7 @@ suppression. A request for any other file is answered at once with nothing.
 from __future__ import annotations
 
 import asyncio
+import functools
 import json
 import re
 from pathlib import Path
@@ -43,6 +44,21 @@ class LflintServer(LanguageServer):
 server = LflintServer()
 
 
+def safe(handler):
+    """A handler that fails answers nothing (and logs why) rather than an error the editor would show."""
+
+    @functools.wraps(handler)
+    def guarded(ls: LflintServer, params):
+        try:
+            return handler(ls, params)
+        except Exception as exc:  # noqa: BLE001 - a broken buffer must never cost the user the server
+            ls.window_log_message(lsp.LogMessageParams(lsp.MessageType.Error, f"lflint: {handler.__name__}: "
+                                                                                f"{type(exc).__name__}: {exc}"))
+            return None
+
+    return guarded
+
+
 def linted_path(uri: str) -> Path | None:
     """The file behind ``uri`` if lflint lints it, else None."""
     path = to_fs_path(uri) if uri.startswith("file:") else None
@@ -72,6 +88,7 @@ def _diagnostic(doc, d: Diagnostic) -> lsp.Diagnostic:
         data={"suggestion": d.suggestion, "name": d.name})
 
 
+@safe
 def lint(ls: LflintServer, uri: str) -> None:
     ls.pending.pop(uri, None)
     path = linted_path(uri)
@@ -98,11 +115,13 @@ def _cancel(ls: LflintServer, uri: str) -> None:
 
 
 @server.feature(lsp.TEXT_DOCUMENT_DID_OPEN)
+@safe
 def did_open(ls: LflintServer, params: lsp.DidOpenTextDocumentParams) -> None:
     lint(ls, params.text_document.uri)
 
 
 @server.feature(lsp.TEXT_DOCUMENT_DID_CHANGE)
+@safe
 def did_change(ls: LflintServer, params: lsp.DidChangeTextDocumentParams) -> None:
     uri = params.text_document.uri
     _cancel(ls, uri)
@@ -110,12 +129,14 @@ def did_change(ls: LflintServer, params: lsp.DidChangeTextDocumentParams) -> Non
 
 
 @server.feature(lsp.TEXT_DOCUMENT_DID_SAVE)
+@safe
 def did_save(ls: LflintServer, params: lsp.DidSaveTextDocumentParams) -> None:
     _cancel(ls, params.text_document.uri)
     lint(ls, params.text_document.uri)
 
 
 @server.feature(lsp.TEXT_DOCUMENT_DID_CLOSE)
+@safe
 def did_close(ls: LflintServer, params: lsp.DidCloseTextDocumentParams) -> None:
     uri = params.text_document.uri
     _cancel(ls, uri)
@@ -139,6 +160,7 @@ def _rule_markdown(path: Path, d: Diagnostic) -> str:
 
 
 @server.feature(lsp.TEXT_DOCUMENT_HOVER)
+@safe
 def hover(ls: LflintServer, params: lsp.HoverParams) -> lsp.Hover | None:
     uri = params.text_document.uri
     path = linted_path(uri)
@@ -165,6 +187,7 @@ def hover(ls: LflintServer, params: lsp.HoverParams) -> lsp.Hover | None:
 
 
 @server.feature(lsp.TEXT_DOCUMENT_COMPLETION, lsp.CompletionOptions(trigger_characters=[" ", ":", "-", '"']))
+@safe
 def completion(ls: LflintServer, params: lsp.CompletionParams) -> lsp.CompletionList | None:
     uri = params.text_document.uri
     path = linted_path(uri)
@@ -232,6 +255,7 @@ def _like(original: str, replacement: str) -> str:
 
 @server.feature(lsp.TEXT_DOCUMENT_CODE_ACTION,
                 lsp.CodeActionOptions(code_action_kinds=[lsp.CodeActionKind.QuickFix]))
+@safe
 def code_action(ls: LflintServer, params: lsp.CodeActionParams) -> list[lsp.CodeAction] | None:
     uri = params.text_document.uri
     path = linted_path(uri)

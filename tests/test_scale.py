@@ -71,6 +71,17 @@ def test_cache_setting_and_a_broken_cache_file(run, corpus):
     json.loads(cache_file.read_text())  # rewritten whole
 
 
+def test_concurrent_runs_share_the_cache_safely(corpus):
+    import subprocess
+
+    command = [sys.executable, "-m", "lflint", "check", "jobs", "--format", "json", "--cache"]
+    runs = [subprocess.Popen(command, cwd=corpus, stdout=subprocess.PIPE, text=True) for _ in range(4)]
+    outputs = [run.communicate(timeout=120)[0] for run in runs]
+    assert len(set(outputs)) == 1 and json.loads(outputs[0])
+    assert json.loads(next((corpus / ".lflint_cache").glob("lflint-*.json")).read_text())
+    assert not list((corpus / ".lflint_cache").glob("*.tmp"))  # no temporary file left behind
+
+
 def test_cache_never_holds_a_secret(run, corpus):
     run("check", "jobs", "--cache")
     text = next((corpus / ".lflint_cache").glob("lflint-*.json")).read_text()

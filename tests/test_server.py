@@ -185,3 +185,19 @@ async def test_json_fix_keeps_quotes_and_a_broken_config_is_shown(client: Langua
         lsp.TextDocumentIdentifier(uri=uri))))
     [config_error] = client.diagnostics[uri]
     assert "unknown key 'selekt'" in config_error.message and "did you mean 'select'" in config_error.message
+
+
+@pytest.mark.asyncio
+async def test_hostile_buffers_and_positions_never_cost_the_server(client: LanguageClient, tmp_path):
+    path = tmp_path / "junk.lfjob.yaml"
+    await diagnostics_after(client, lambda: open_doc(client, path, "\ufeff" + "[" * 5000 + "\n\x00: &a *a\n"))
+    uri = path.as_uri()
+    assert {d.code for d in client.diagnostics[uri]} <= {"LF001", "LF008"} and client.diagnostics[uri]
+    for position in (lsp.Position(0, 0), lsp.Position(1, 3), lsp.Position(40, 200)):
+        document = lsp.TextDocumentIdentifier(uri=uri)
+        await client.text_document_hover_async(lsp.HoverParams(document, position))
+        await client.text_document_completion_async(lsp.CompletionParams(document, position))
+    hover = await client.text_document_hover_async(lsp.HoverParams(lsp.TextDocumentIdentifier(uri=uri),
+                                                                   lsp.Position(0, 1)))
+    assert hover is None or hover.contents  # still answering
+    assert not [m.message for m in client.log_messages if m.type == lsp.MessageType.Error]
