@@ -200,4 +200,7 @@ async def test_hostile_buffers_and_positions_never_cost_the_server(client: Langu
     hover = await client.text_document_hover_async(lsp.HoverParams(lsp.TextDocumentIdentifier(uri=uri),
                                                                    lsp.Position(0, 1)))
     assert hover is None or hover.contents  # still answering
+    empty = tmp_path / "empty.lfjob.yaml"
+    await diagnostics_after(client, lambda: open_doc(client, empty, ""))
+    assert [d.code for d in client.diagnostics[empty.as_uri()]] == ["LF004"]
     assert not [m.message for m in client.log_messages if m.type == lsp.MessageType.Error]
