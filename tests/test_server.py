@@ -35,12 +35,17 @@ async def diagnostics_after(client, action):
     await client.wait_for_notification(lsp.TEXT_DOCUMENT_PUBLISH_DIAGNOSTICS)
 
 
-@pytest.mark.asyncio
-async def test_diagnostics_on_open_change_and_close(client: LanguageClient, tmp_path):
+async def open_bad(client, tmp_path):
+    """Open a spec with one finding (LF104 on line 8); return its uri and that diagnostic."""
     path = tmp_path / "sales.lfjob.yaml"
     await diagnostics_after(client, lambda: open_doc(client, path, BAD))
-    uri = path.as_uri()
-    [found] = client.diagnostics[uri]
+    [found] = client.diagnostics[path.as_uri()]
+    return path.as_uri(), found
+
+
+@pytest.mark.asyncio
+async def test_diagnostics_on_open_change_and_close(client: LanguageClient, tmp_path):
+    uri, found = await open_bad(client, tmp_path)
     assert found.code == "LF104" and found.source == "lflint"
     assert found.severity == lsp.DiagnosticSeverity.Error
     assert found.range == lsp.Range(lsp.Position(7, 23), lsp.Position(7, 29))
@@ -79,9 +84,7 @@ async def test_inline_suppressions_config_and_utf16_columns(client: LanguageClie
 
 @pytest.mark.asyncio
 async def test_hover_shows_field_docs_and_rule_docs(client: LanguageClient, tmp_path):
-    path = tmp_path / "sales.lfjob.yaml"
-    await diagnostics_after(client, lambda: open_doc(client, path, BAD))
-    uri = path.as_uri()
+    uri, _ = await open_bad(client, tmp_path)
     on_key = await client.text_document_hover_async(lsp.HoverParams(
         lsp.TextDocumentIdentifier(uri=uri), lsp.Position(7, 8)))
     assert "**conflict_strategy**" in on_key.contents.value and "`\"UPSERT\"`" in on_key.contents.value
@@ -141,10 +144,7 @@ async def test_completion_in_json_and_in_a_list_of_values(client: LanguageClient
 
 @pytest.mark.asyncio
 async def test_code_actions_apply_the_suggestion_or_suppress(client: LanguageClient, tmp_path):
-    path = tmp_path / "sales.lfjob.yaml"
-    await diagnostics_after(client, lambda: open_doc(client, path, BAD))
-    uri = path.as_uri()
-    [found] = client.diagnostics[uri]
+    uri, found = await open_bad(client, tmp_path)
     actions = await client.text_document_code_action_async(lsp.CodeActionParams(
         lsp.TextDocumentIdentifier(uri=uri), found.range, lsp.CodeActionContext(diagnostics=[found])))
     by_title = {a.title: a for a in actions}
