@@ -1,8 +1,8 @@
 """Where the cursor is in a job spec, as the language server needs it: the field under it, and what may be typed.
 
-Positions here are 0-based lines and code-point columns. ``field_at`` reads a document that parses; YAML that
-does not parse (the usual state while typing) is read by its indentation instead, which is what ``yaml_context``
-does for completion.
+Positions here are 0-based lines and code-point columns (JSON: offsets). ``field_at`` reads a document that
+parses. While typing, a document usually does not, so ``yaml_context`` reads YAML by its indentation and
+``json_context`` reads JSON by its brackets, to tell completion where the cursor is.
 """
 
 from __future__ import annotations
