@@ -23,7 +23,7 @@ from pygls.workspace.position_codec import ServerTextPosition, ServerTextRange
 
 from . import __version__
 from .api import Runner
-from .config import ConfigError, path_matches
+from .config import CONFIG_FILE, ConfigError, path_matches
 from .diagnostic import Diagnostic
 from .editor import field_at, json_context, yaml_context
 from .rules import RuleError, find_rule, rule_url
@@ -131,8 +131,11 @@ def did_change(ls: LflintServer, params: lsp.DidChangeTextDocumentParams) -> Non
 @server.feature(lsp.TEXT_DOCUMENT_DID_SAVE)
 @safe
 def did_save(ls: LflintServer, params: lsp.DidSaveTextDocumentParams) -> None:
-    _cancel(ls, params.text_document.uri)
-    lint(ls, params.text_document.uri)
+    uri = params.text_document.uri
+    saved_config = uri.endswith(("/" + CONFIG_FILE, "/pyproject.toml"))
+    for target in list(ls.reported) if saved_config else [uri]:  # a new config: every open spec again
+        _cancel(ls, target)
+        lint(ls, target)
 
 
 @server.feature(lsp.TEXT_DOCUMENT_DID_CLOSE)

@@ -180,9 +180,10 @@ async def test_json_fix_keeps_quotes_and_a_broken_config_is_shown(client: Langua
         lsp.TextDocumentIdentifier(uri=uri), found.range, lsp.CodeActionContext(diagnostics=[found])))
     assert [a.title for a in actions] == ['Replace with "UPSERT"']  # JSON has no comments to suppress with
 
-    (tmp_path / ".lflint.toml").write_text("selekt = []\n")
+    config = tmp_path / ".lflint.toml"
+    config.write_text("selekt = []\n")  # saved in the editor: the open specs are linted again
     await diagnostics_after(client, lambda: client.text_document_did_save(lsp.DidSaveTextDocumentParams(
-        lsp.TextDocumentIdentifier(uri=uri))))
+        lsp.TextDocumentIdentifier(uri=config.as_uri()))))
     [config_error] = client.diagnostics[uri]
     assert "unknown key 'selekt'" in config_error.message and "did you mean 'select'" in config_error.message
 
