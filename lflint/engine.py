@@ -13,6 +13,7 @@ keyword whose message is its own; a hypothesis test checks that both paths repor
 from __future__ import annotations
 
 import json
+import math
 import re
 from functools import cache, cached_property
 from typing import Any, Iterable, NamedTuple
@@ -105,10 +106,23 @@ def _follow(node: Any, path) -> Any:
     return node
 
 
+def _finite(value: Any) -> bool:
+    """Whether ``value`` holds no infinity or NaN (YAML has them, JSON does not: jsonschema-rs reads them its
+    own way, so a document with one is checked by python-jsonschema)."""
+    stack = [value]
+    while stack:
+        item = stack.pop()
+        if isinstance(item, float) and not math.isfinite(item):
+            return False
+        if isinstance(item, (dict, list)):
+            stack.extend(item.values() if isinstance(item, dict) else item)
+    return True
+
+
 def schema_errors(rule: Rule | None, instance: Any, fast: bool = True) -> Iterable:
     """The errors of one check on ``instance``: jsonschema-rs's, unless one of them needs python-jsonschema's own
     message (a keyword ``describe`` does not word) or jsonschema-rs cannot take the data."""
-    if fast:
+    if fast and _finite(instance):
         schema, errors = _schema_of(rule), []
         try:
             for e in rs_validator(rule).iter_errors(instance):

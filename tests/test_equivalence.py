@@ -25,7 +25,8 @@ RAW = ["yes", "no", "on", "off", "y", "Yes", "0777", "0o17", "1_000", "0x1F", "1
        "\"a\\n\"", "'  '", "\"\\x1c\"", "\"٣\"", "\"\u3000\""]
 FIELDS = ["execute_day", "execute_hour", "execute_minute", "execute_frequency", "execute_strategy", "name", "type",
           "conflict_strategy", "file_discovery_type", "policy_type", "datasource_type", "network_type", "key",
-          "principal_name", "catalog_id", "instnace_id", "password", "username", "jdbc_url", "header", "separator"]
+          "principal_name", "catalog_id", "instnace_id", "password", "username", "jdbc_url", "header", "separator",
+          "file_sample_rate", "table_depth", "sync_objects", "locations", "principals"]
 
 
 class Raw(str):
@@ -110,14 +111,17 @@ def test_the_mutations_reach_the_rules():
     assert len(seen) >= 15, sorted(seen)
 
 
-@pytest.mark.parametrize("value", ["\x1c", "\x85", "\ufeff", "\u3000", "\u200b", " ", "a\n", "\u0663", "1\n"])
-def test_values_where_regex_engines_disagree(value):
-    """Python's and ECMA-262's ``\\s``, ``\\d`` and ``$`` differ on these; every pattern in lflint avoids it."""
+@pytest.mark.parametrize("value", ["\x1c", "\x85", "\ufeff", "\u3000", "\u200b", " ", "a\n", "\u0663", "1\n",
+                                   float("inf"), float("-inf"), float("nan"), 10**30, -10**30, 2**64, 1.0, -0.0])
+def test_values_where_engines_disagree(value):
+    """Python's and ECMA-262's ``\\s``, ``\\d`` and ``$`` differ on the strings, Python and Rust on the numbers
+    (JSON has no infinity); every pattern in lflint avoids the first, and the fast path hands the second over."""
     for spec in SPECS:
         spec = copy.deepcopy(spec)
         spec["name"] = value
         block = next(iter(spec["parameter"].values()))
-        block.update(execute_day=value, execute_hour=value, execute_minute=value, file_name=value)
+        block.update(execute_day=value, execute_hour=value, execute_minute=value, file_name=value,
+                     file_sample_rate=value, table_depth=value, header=value)
         for location in block.get("locations", []):
             location["key"] = location["value"] = value
         assert findings(FAST, spec) == findings(REFERENCE, spec)
