@@ -256,7 +256,7 @@ class Linter:
 
     def _passes(self, data: Any) -> bool:
         try:
-            return self.fast and self._gate.is_valid(data)
+            return self.fast and _finite(data) and self._gate.is_valid(data)
         except (ValueError, OverflowError):
             return False
 
