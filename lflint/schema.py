@@ -1,8 +1,8 @@
 """The job schema as editors read it: exported for YAML/JSON editors, and walked for hover and completion.
 
-``schemas/job.schema.json`` is Draft 2020-12, what lflint validates with. Editors validate with draft-07:
-yaml-language-server (VS Code's YAML extension) validates with Ajv's draft-07, and VS Code's JSON support treats
-2019-09 and 2020-12 as "not yet fully supported". So ``lflint schema`` prints a draft-07 translation by default
+``schemas/job.schema.json`` is Draft 2020-12, what lflint validates with. Editors are surest with draft-07:
+yaml-language-server (VS Code's YAML extension) long validated with draft-07 only, and editor setups often run
+older releases; VS Code's JSON support documents draft-07 as fully supported. So ``lflint schema`` prints a draft-07 translation
 (``$defs`` become ``definitions``; a ``$ref`` with sibling keywords, which draft-07 ignores, moves into an
 ``allOf``), with ``markdownDescription`` and ``markdownEnumDescriptions`` beside the plain ones, which both editors
 render; ``--draft 2020-12`` prints the schema as it is.
