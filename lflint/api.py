@@ -41,6 +41,7 @@ class Runner:
         self.isolated = isolated
         self.overrides = overrides or {}
         self._found: dict[Path, Path | None] = {}  # directory -> nearest config file
+        self._stamps: dict[Settings, tuple] = {}  # settings -> when the user's rule files last changed
         if self.config:
             load_config(self.config.resolve())  # fail early on a broken --config
         self.cache = None
@@ -67,7 +68,16 @@ class Runner:
         return _settings(base, tuple(sorted(self.overrides.items())))
 
     def linter_for(self, settings: Settings) -> Linter:
-        return _linter(settings)
+        return _linter(settings, self._stamp(settings))
+
+    def _stamp(self, settings: Settings) -> tuple:
+        """The user's rule files with their mtimes and sizes, read once per Runner: a long-lived process (the
+        language server) that makes a Runner per request sees a rule file change."""
+        if settings not in self._stamps:
+            files = [p for d in settings.rule_paths if Path(settings.root, d).is_dir()
+                     for p in sorted(Path(settings.root, d).glob("*.y*ml"))]
+            self._stamps[settings] = tuple((str(p), p.stat().st_mtime_ns, p.stat().st_size) for p in files)
+        return self._stamps[settings]
 
     # -- linting -------------------------------------------------------------------------------------------------
 
@@ -112,7 +122,7 @@ class Runner:
         if self.cache is not None:
             from .cache import file_key, settings_key  # noqa: PLC0415
 
-            key = file_key(raw, settings_key(settings))
+            key = file_key(raw, settings_key(settings, self._stamp(settings)))
             hit = self.cache.get(name, key)
             if hit is not None:
                 return FileResult(name, *hit)
@@ -202,7 +212,8 @@ def _settings(base: Settings, overrides: tuple) -> Settings:
 
 
 @cache
-def _linter(settings: Settings) -> Linter:
+def _linter(settings: Settings, stamp: tuple) -> Linter:
+    """The Linter of ``settings``, built once per ``stamp`` (which only keys this cache)."""
     rule_paths = tuple(str(Path(settings.root, p)) for p in settings.rule_paths)
     rules = all_rules(rule_paths)
     every = {r.id: r for r in rules.values()}

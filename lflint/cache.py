@@ -1,8 +1,8 @@
 """The optional findings cache (``--cache`` or ``cache = true``), after ruff's.
 
 One JSON file per lflint version under the cache directory maps each linted path to a key and its findings. The
-key hashes the file's bytes and everything else the findings depend on: the effective settings and the user's
-rule files (a new lflint version starts a new file). An unchanged repository is re-linted at the cost of reading
+key hashes the file's bytes and everything else the findings depend on: the effective settings, the rule files
+and the job schema (a new lflint version also starts a new file). An unchanged repository is re-linted at the cost of reading
 and hashing its files. The file is read once and written back only when something changed, through a temporary
 file and an atomic rename, so concurrent runs (two pre-commit hooks) never see half a file: the last one wins.
 """
@@ -18,15 +18,17 @@ from . import __version__
 from .config import Settings
 from .diagnostic import Diagnostic
 from .fileio import write_atomic
+from .rules import JOB_SCHEMA, RULES_DIR
 
 
 @cache
-def settings_key(settings: Settings) -> str:
-    """What, besides the file, the findings depend on."""
+def settings_key(settings: Settings, stamp: tuple) -> str:
+    """What, besides the file, the findings depend on: settings, rule files (lflint's too: an editable install
+    changes them without a new version) and the job schema; ``stamp`` (the rule files' mtimes) keys the cache."""
     digest = hashlib.sha256(repr(settings).encode())
-    for directory in settings.rule_paths:
-        for path in sorted(Path(settings.root, directory).glob("*.y*ml")):
-            digest.update(path.name.encode() + b"\0" + path.read_bytes())
+    directories = [RULES_DIR, *(Path(settings.root, d) for d in settings.rule_paths)]
+    for path in [JOB_SCHEMA, *(p for d in directories for p in sorted(d.glob("*.y*ml")))]:
+        digest.update(str(path).encode() + b"\0" + path.read_bytes())
     return digest.hexdigest()
 
 

@@ -60,6 +60,21 @@ def test_cache_gives_the_same_findings_and_follows_changes(run, corpus):
     assert not any(d["rule"] == "LF102" for d in ignored)
 
 
+def test_cache_follows_the_users_rule_files(run, corpus):
+    import shutil
+
+    rules = corpus / "lint-rules"
+    rules.mkdir()
+    policy = rules / "ORG001-corp-log-bucket.yaml"
+    shutil.copy(Path(__file__).resolve().parent.parent / "examples/policies/ORG001-corp-log-bucket.yaml", policy)
+    (corpus / ".lflint.toml").write_text('rule-paths = ["lint-rules"]\ncache = true\n')
+    first = json.loads(run("check", "jobs", "--format", "json")[1])
+    assert {d["severity"] for d in first if d["rule"] == "ORG001"} == {"error"}
+    policy.write_text(policy.read_text().replace("severity: error", "severity: info"))
+    again = json.loads(run("check", "jobs", "--format", "json")[1])
+    assert {d["severity"] for d in again if d["rule"] == "ORG001"} == {"info"}
+
+
 def test_cache_setting_and_a_broken_cache_file(run, corpus):
     (corpus / ".lflint.toml").write_text('cache = true\ncache-dir = "build/lint-cache"\n')
     fresh = run("check", "jobs", "--format", "json", "--no-cache")[1]
