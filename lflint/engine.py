@@ -108,7 +108,7 @@ def _follow(node: Any, path) -> Any:
 
 def _finite(value: Any) -> bool:
     """Whether ``value`` holds no infinity or NaN (YAML has them, JSON does not: jsonschema-rs reads them its
-    own way, so a document with one is checked by python-jsonschema)."""
+    own way, so ``Linter.findings`` leaves a document with one to python-jsonschema)."""
     stack = [value]
     while stack:
         item = stack.pop()
@@ -119,10 +119,10 @@ def _finite(value: Any) -> bool:
     return True
 
 
-def schema_errors(rule: Rule | None, instance: Any, fast: bool = True) -> Iterable:
+def schema_errors(rule: Rule | None, instance: Any, fast: bool) -> Iterable:
     """The errors of one check on ``instance``: jsonschema-rs's, unless one of them needs python-jsonschema's own
     message (a keyword ``describe`` does not word) or jsonschema-rs cannot take the data."""
-    if fast and _finite(instance):
+    if fast:
         schema, errors = _schema_of(rule), []
         try:
             for e in rs_validator(rule).iter_errors(instance):
@@ -256,16 +256,17 @@ class Linter:
 
     def _passes(self, data: Any) -> bool:
         try:
-            return self.fast and _finite(data) and self._gate.is_valid(data)
+            return self._gate.is_valid(data)
         except (ValueError, OverflowError):
             return False
 
     def findings(self, data: dict) -> list[Finding]:
         findings = []
-        if not self._passes(data):
-            findings.extend(self._structural(data))
+        fast = self.fast and _finite(data)
+        if not (fast and self._passes(data)):
+            findings.extend(self._structural(data, fast))
             for rule in self.declarative:
-                findings.extend(self._declarative(rule, data))
+                findings.extend(self._declarative(rule, data, fast))
         if self.coded:
             from . import checks  # noqa: PLC0415
 
@@ -276,11 +277,11 @@ class Linter:
                         findings.append(Finding(rule, *found))
         return findings
 
-    def _structural(self, data: dict) -> Iterable[Finding]:
+    def _structural(self, data: dict, fast: bool) -> Iterable[Finding]:
         if not self.by_keyword:
             return
         seen_required = set()  # jsonschema yields one error per missing field; report them from the first
-        for error in schema_errors(None, data, self.fast):
+        for error in schema_errors(None, data, fast):
             pointer = "".join(join_pointer("", t) for t in error.absolute_path)
             rule = self.by_keyword.get(error.validator)
             if error.validator == "additionalProperties":
@@ -300,10 +301,10 @@ class Linter:
             elif rule:
                 yield Finding(rule, pointer, *describe(error, pointer))
 
-    def _declarative(self, rule: Rule, data: dict) -> Iterable[Finding]:
+    def _declarative(self, rule: Rule, data: dict, fast: bool) -> Iterable[Finding]:
         for base, value in select(data, rule.given):
             seen_required = set()
-            for error in schema_errors(rule, value, self.fast):
+            for error in schema_errors(rule, value, fast):
                 pointer = base + "".join(join_pointer("", t) for t in error.absolute_path)
                 if error.validator == "required":
                     if pointer in seen_required:
