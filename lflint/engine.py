@@ -112,10 +112,13 @@ def _finite(value: Any) -> bool:
     stack = [value]
     while stack:
         item = stack.pop()
-        if isinstance(item, float) and not math.isfinite(item):
+        kind = type(item)  # the loaders build plain dicts, lists and floats
+        if kind is dict:
+            stack.extend(item.values())
+        elif kind is list:
+            stack.extend(item)
+        elif kind is float and not math.isfinite(item):
             return False
-        if isinstance(item, (dict, list)):
-            stack.extend(item.values() if isinstance(item, dict) else item)
     return True
 
 
