@@ -33,7 +33,10 @@ class FileResult(NamedTuple):
 
 
 class Runner:
-    """Lints files with the settings that apply to each (nearest config file, then command-line overrides)."""
+    """Lints files with the settings that apply to each (nearest config file, then command-line overrides).
+
+    ``cache``: True or False turns the findings cache on or off; None leaves it to the ``cache`` setting that
+    applies in the working directory."""
 
     def __init__(self, config: str | os.PathLike | None = None, isolated: bool = False,
                  overrides: dict | None = None, cache: bool | None = None):
