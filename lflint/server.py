@@ -147,6 +147,13 @@ def did_close(ls: LflintServer, params: lsp.DidCloseTextDocumentParams) -> None:
         ls.text_document_publish_diagnostics(lsp.PublishDiagnosticsParams(uri=uri, diagnostics=[]))
 
 
+def _served(ls: LflintServer, params):
+    """The path and open document of a request's file, or (None, None) when lflint does not lint it."""
+    uri = params.text_document.uri
+    path = linted_path(uri)
+    return (path, ls.workspace.get_text_document(uri)) if path else (None, None)
+
+
 def _position(doc, position: lsp.Position) -> tuple[int, int]:
     server_position = doc.position_from_client_units(position)
     return server_position.line, server_position.character
@@ -165,13 +172,11 @@ def _rule_markdown(path: Path, d: Diagnostic) -> str:
 @server.feature(lsp.TEXT_DOCUMENT_HOVER)
 @safe
 def hover(ls: LflintServer, params: lsp.HoverParams) -> lsp.Hover | None:
-    uri = params.text_document.uri
-    path = linted_path(uri)
+    path, doc = _served(ls, params)
     if path is None:
         return None
-    doc = ls.workspace.get_text_document(uri)
     line, col = _position(doc, params.position)
-    parts = [_rule_markdown(path, d) for d in ls.reported.get(uri, [])
+    parts = [_rule_markdown(path, d) for d in ls.reported.get(params.text_document.uri, [])
              if (d.line, d.column) <= (line + 1, col + 1) < (d.end_line, d.end_column)]
     found = field_at(doc.source, str(path), line, col)
     tokens = ["*" if t.isdigit() else t for t in found.tokens] if found else []
@@ -192,11 +197,9 @@ def hover(ls: LflintServer, params: lsp.HoverParams) -> lsp.Hover | None:
 @server.feature(lsp.TEXT_DOCUMENT_COMPLETION, lsp.CompletionOptions(trigger_characters=[" ", ":", "-", '"']))
 @safe
 def completion(ls: LflintServer, params: lsp.CompletionParams) -> lsp.CompletionList | None:
-    uri = params.text_document.uri
-    path = linted_path(uri)
+    path, doc = _served(ls, params)
     if path is None:
         return None
-    doc = ls.workspace.get_text_document(uri)
     is_json = path.suffix == ".json"
     if is_json:
         context, before = json_context(doc.source, doc.offset_at_position(params.position)), ""
@@ -260,11 +263,10 @@ def _like(original: str, replacement: str) -> str:
                 lsp.CodeActionOptions(code_action_kinds=[lsp.CodeActionKind.QuickFix]))
 @safe
 def code_action(ls: LflintServer, params: lsp.CodeActionParams) -> list[lsp.CodeAction] | None:
-    uri = params.text_document.uri
-    path = linted_path(uri)
+    path, doc = _served(ls, params)
     if path is None:
         return None
-    doc = ls.workspace.get_text_document(uri)
+    uri = params.text_document.uri
     actions = []
     for diag in params.context.diagnostics:
         if diag.source != "lflint" or not diag.code:
