@@ -37,7 +37,8 @@ async def diagnostics_after(client, action):
 
 async def open_bad(client, tmp_path):
     """Open a spec with one finding (LF104 on line 8); return its uri and that diagnostic."""
-    path = tmp_path / "sales.lfjob.yaml"
+    path = tmp_path / "my jobs" / "sales.lfjob.yaml"  # a space: the uri says %20
+    path.parent.mkdir()
     await diagnostics_after(client, lambda: open_doc(client, path, BAD))
     [found] = client.diagnostics[path.as_uri()]
     return path.as_uri(), found
