@@ -16,7 +16,7 @@ from typing import Iterable, Iterator, NamedTuple
 from . import suppress
 from .config import DEFAULT_EXCLUDE, ConfigError, Settings, find_config, load_config, path_matches, with_overrides
 from .diagnostic import Diagnostic, severity_rank
-from .engine import Context, Linter
+from .engine import Context, Linter, mask_secrets
 from .rules import Rule, all_rules, find_rule, matches
 
 
@@ -97,26 +97,18 @@ class Runner:
                                          lambda name: _enabled_id(linter, name), _unused_factory(linter))
         return diagnostics
 
-    def lint_file(self, path: Path) -> list[Diagnostic]:
-        settings = self.settings_for(path)
+    def check_file(self, path: Path) -> FileResult:
+        """One file's findings, with the lines they point at; answered from the cache when it is on."""
         try:
             raw = path.read_bytes()
         except OSError as exc:
-            linter = self.linter_for(settings)
+            linter = self.linter_for(self.settings_for(path))
             rule = linter.rules.get("LF007")
             if rule is None:
-                return []
+                return FileResult(str(path), [])
             reason = "is a directory" if path.is_dir() else (exc.strerror or str(exc)).lower()
-            return [Diagnostic(str(path), 0, 1, 1, 1, 2, rule.id, rule.slug, linter.severity(rule),
-                               f"cannot read file: {reason}", "")]
-        return self.lint_bytes(raw, str(path), settings)
-
-    def check_file(self, path: Path) -> FileResult:
-        """``lint_file`` for reports: also the lines the findings point at; answered from the cache when on."""
-        try:
-            raw = path.read_bytes()
-        except OSError:
-            return FileResult(str(path), self.lint_file(path))
+            return FileResult(str(path), [Diagnostic(str(path), 0, 1, 1, 1, 2, rule.id, rule.slug,
+                                                     linter.severity(rule), f"cannot read file: {reason}", "")])
         return self.check_bytes(raw, str(path))
 
     def check_bytes(self, raw: bytes, name: str) -> FileResult:
@@ -188,7 +180,6 @@ def excerpt_lines(raw: bytes | str, diagnostics: list[Diagnostic]) -> dict[int, 
     if not diagnostics:
         return {}
     from .documents import decode  # noqa: PLC0415
-    from .report.text import mask_secrets  # noqa: PLC0415
 
     text = decode(raw) if isinstance(raw, bytes) else raw
     if not isinstance(text, str):  # not UTF-8: no excerpt

@@ -168,6 +168,16 @@ def show(value: Any, pointer: str = "") -> str:
     return text if len(text) <= 60 else text[:57] + "…\""
 
 
+# The value after a secret key, in YAML or JSON, block or flow style: never shown.
+_SECRET = re.compile(r"""(["']?(?:""" + "|".join(sorted(SECRET_KEYS)) +
+                     r""")["']?\s*:\s*)("(?:[^"\\]|\\.)*"|'[^']*'|[^,}\s#]+)""")
+
+
+def mask_secrets(line: str) -> str:
+    """A source line as a report may show it: the value of a secret key replaced by ``****``."""
+    return _SECRET.sub(lambda m: m.group(1) + "****", line)
+
+
 def did_you_mean(word: Any, candidates: Iterable[str]) -> str | None:
     if not isinstance(word, str):
         return None

@@ -2,16 +2,9 @@
 
 from __future__ import annotations
 
-import re
 from collections import Counter
 
 _COLOURS = {"error": "31", "warning": "33", "info": "34"}
-# The value after a secret key, in YAML or JSON, block or flow style: never shown.
-_SECRET = re.compile(r"""(["']?(?:password|access_key|secret_key)["']?\s*:\s*)("(?:[^"\\]|\\.)*"|'[^']*'|[^,}\s#]+)""")
-
-
-def mask_secrets(line: str) -> str:
-    return _SECRET.sub(lambda m: m.group(1) + "****", line)
 
 
 def _style(text: str, code: str, colour: bool) -> str:
@@ -30,8 +23,7 @@ def block(d, line: str | None, colour: bool = False) -> str:
     severity = _style(d.severity, _COLOURS[d.severity] + ";1", colour)
     out = [f"{_style(d.file, '1', colour)}:{d.line}:{d.column}: {_style(d.rule, '1', colour)} [{severity}] "
            f"{d.message}"]
-    if line and line.strip():
-        line = mask_secrets(line)
+    if line and line.strip():  # masked already where it was read (api.excerpt_lines)
         width = max(1, (d.end_column if d.end_line == d.line else len(line) + 1) - d.column)
         gutter = " " * len(str(d.line))
         caret = " " * (d.column - 1) + "^" * width
