@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import os
 import re
+import stat
 import sys
 from functools import cache
 from itertools import chain, islice
@@ -14,13 +15,15 @@ from pathlib import Path
 from typing import Iterable, Iterator, NamedTuple
 
 from . import suppress
-from .config import DEFAULT_EXCLUDE, ConfigError, Settings, find_config, load_config, path_matches, with_overrides
+from .config import (DEFAULT_EXCLUDE, ConfigError, Settings, check_overrides, find_config, load_config, path_matches,
+                     with_overrides)
 from .diagnostic import Diagnostic, severity_rank
 from .engine import Context, Linter, mask_secrets
-from .rules import Rule, all_rules, find_rule, matches
+from .rules import Rule, RuleError, all_rules, find_rule, matches
 
 
 PARALLEL_FROM = 300  # with --jobs unset, this many files or more are spread over every CPU
+REPORT_URL = "https://github.com/lflint/lflint/issues"
 
 
 class FileResult(NamedTuple):
@@ -30,6 +33,7 @@ class FileResult(NamedTuple):
     diagnostics: list[Diagnostic]
     lines: dict[int, str] = {}  # a shared default, never changed
     key: str | None = None  # the cache key of the file's content and settings, when the cache is on
+    error: str | None = None  # an internal error that kept the file from being linted (a bug in lflint)
 
 
 class Runner:
@@ -42,7 +46,7 @@ class Runner:
                  overrides: dict | None = None, cache: bool | None = None):
         self.config = Path(config) if config else None
         self.isolated = isolated
-        self.overrides = overrides or {}
+        self.overrides = check_overrides(overrides or {})
         self._found: dict[Path, Path | None] = {}  # directory -> nearest config file
         self._stamps: dict[Settings, tuple] = {}  # settings -> when the user's rule files last changed
         if self.config:
@@ -99,19 +103,31 @@ class Runner:
 
     def check_file(self, path: Path) -> FileResult:
         """One file's findings, with the lines they point at; answered from the cache when it is on."""
-        try:
-            raw = path.read_bytes()
-        except OSError as exc:
-            linter = self.linter_for(self.settings_for(path))
-            rule = linter.rules.get("LF007")
-            if rule is None:
-                return FileResult(str(path), [])
-            reason = "is a directory" if path.is_dir() else (exc.strerror or str(exc)).lower()
-            return FileResult(str(path), [Diagnostic(str(path), 0, 1, 1, 1, 2, rule.id, rule.slug,
-                                                     linter.severity(rule), f"cannot read file: {reason}", "")])
+        settings = self.settings_for(path)
+        raw = read_regular(path, settings.max_file_size)
+        if isinstance(raw, str):
+            return FileResult(str(path), self._file_finding(settings, str(path), "LF007", raw))
         return self.check_bytes(raw, str(path))
 
+    def _file_finding(self, settings: Settings, name: str, rule_id: str, message: str) -> list[Diagnostic]:
+        linter = self.linter_for(settings)
+        rule = linter.rules.get(rule_id)
+        return [Diagnostic(name, 0, 1, 1, 1, 2, rule.id, rule.slug, linter.severity(rule), message, "")] \
+            if rule else []
+
     def check_bytes(self, raw: bytes, name: str) -> FileResult:
+        """``check_file`` of bytes already read; an internal error (a bug) while linting them becomes the file's
+        finding (LF010) and ``error``, so that the run goes on with the other files."""
+        try:
+            return self._check_bytes(raw, name)
+        except (ConfigError, RuleError):
+            raise
+        except Exception as exc:  # noqa: BLE001 - one hostile file costs its own findings, never the run's
+            error = internal_error(exc)
+            return FileResult(name, self._file_finding(self.settings_for(Path(name)), name, "LF010",
+                                                       error), error=error)
+
+    def _check_bytes(self, raw: bytes, name: str) -> FileResult:
         settings = self.settings_for(Path(name))
         key = None
         if self.cache is not None:
@@ -153,13 +169,18 @@ class Runner:
                 self.cache.save()
 
     def expand(self, paths: Iterable[str | os.PathLike]) -> Iterator[Path]:
-        """Files to lint: every file named, and the job specs (``include`` globs) found under each directory."""
+        """Files to lint: every file named, and the job specs (``include`` globs) found under each directory; a
+        directory the walk cannot read is yielded too, so that ``check_file`` reports it."""
+        if isinstance(paths, (str, os.PathLike)):
+            paths = [paths]
         for given in paths:
             path = Path(given)
-            if not path.is_dir():
+            if not os.path.isdir(path):  # also a path that cannot be looked at: check_file says why
                 yield path
                 continue
-            for directory, subdirs, files in os.walk(path):
+            unreadable: list[OSError] = []
+            for directory, subdirs, files in os.walk(path, onerror=unreadable.append):
+                yield from _drain(unreadable)
                 settings = self.settings_for(Path(directory) / "x")
                 root = Path(settings.root)
                 subdirs[:] = sorted(d for d in subdirs if d not in DEFAULT_EXCLUDE and
@@ -169,10 +190,59 @@ class Runner:
                     if path_matches(file, root, settings.include) and not path_matches(file, root,
                                                                                         settings.exclude):
                         yield file
+            yield from _drain(unreadable)
 
     def fails(self, diagnostic: Diagnostic) -> bool:
         return severity_rank(diagnostic.severity) >= severity_rank(self.settings_for(
             Path(diagnostic.file)).fail_on)
+
+
+def _drain(errors: list[OSError]) -> Iterator[Path]:
+    while errors:
+        yield Path(errors.pop(0).filename)
+
+
+_KINDS = ((stat.S_ISFIFO, "a FIFO"), (stat.S_ISCHR, "a character device"), (stat.S_ISBLK, "a block device"),
+          (stat.S_ISSOCK, "a socket"))
+
+
+def read_regular(path: Path, limit: int) -> bytes | str:
+    """The bytes of the regular file at ``path``, at most ``limit`` + 1 of them, or why it is not read. Opening
+    never blocks (a FIFO), and the file opened is the one checked; nothing but a regular file is read."""
+    flags = os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_NOCTTY", 0) | getattr(os, "O_CLOEXEC", 0)
+    try:
+        fd = os.open(path, flags)
+    except OSError as exc:
+        reason = (exc.strerror or str(exc)).lower()
+        try:
+            mode = os.stat(path).st_mode
+        except OSError:
+            return f"cannot read file: {reason}"
+        if stat.S_ISDIR(mode):
+            return f"cannot read directory: {reason}"
+        return _not_regular(mode) or f"cannot read file: {reason}"
+    with open(fd, "rb") as fh:
+        mode = os.fstat(fd).st_mode
+        if stat.S_ISDIR(mode):
+            return "cannot read file: is a directory"
+        return _not_regular(mode) or fh.read(limit + 1)
+
+
+def _not_regular(mode: int) -> str | None:
+    if stat.S_ISREG(mode):
+        return None
+    kind = next((name for test, name in _KINDS if test(mode)), "not a file")
+    return f"not a regular file ({kind}); only regular files are linted"
+
+
+def internal_error(exc: BaseException) -> str:
+    """An unexpected exception as one line: its type and where it was raised (never its message, which may
+    quote the input), and where to report it."""
+    import traceback  # noqa: PLC0415
+
+    frames = traceback.extract_tb(exc.__traceback__)
+    where = f" in {Path(frames[-1].filename).name}:{frames[-1].lineno} ({frames[-1].name})" if frames else ""
+    return f"internal error: {type(exc).__name__}{where} (please report it at {REPORT_URL} with the command you ran)"
 
 
 def excerpt_lines(raw: bytes | str, diagnostics: list[Diagnostic]) -> dict[int, str]:
@@ -193,6 +263,9 @@ _worker: Runner | None = None
 
 def _start_worker(config, isolated, overrides, cache) -> None:
     global _worker  # noqa: PLW0603 - one Runner per worker process; only the parent writes the cache
+    import signal  # noqa: PLC0415
+
+    signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is the parent's to handle (exit 130), not a traceback
     _worker = Runner(config, isolated, overrides, cache)
 
 
@@ -223,7 +296,7 @@ def _linter(settings: Settings, stamp: tuple) -> Linter:
               or any(matches(r, s) for s in settings.extend_select)]
     chosen = [r for r in chosen if not any(matches(r, s) for s in settings.ignore)]
     severities = {r.id: level for name, level in settings.severity for r in every.values() if matches(r, name)}
-    return Linter(chosen, Context(re.compile(settings.placeholder)), severities)
+    return Linter(chosen, Context(re.compile(settings.placeholder)), severities, max_bytes=settings.max_file_size)
 
 
 def _enabled_id(linter: Linter, name: str) -> str | None:

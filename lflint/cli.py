@@ -15,7 +15,8 @@ LEVELS = ("error", "warning", "info")
 
 
 class _Group(click.Group):
-    """Every error the linter can raise becomes a message and exit 2, never a traceback."""
+    """Every error becomes one line and exit 2 (a bug: "internal error" and where to report it), Ctrl-C exit 130;
+    never a traceback."""
 
     def invoke(self, ctx):
         from .config import ConfigError  # noqa: PLC0415
@@ -23,9 +24,21 @@ class _Group(click.Group):
 
         try:
             return super().invoke(ctx)
+        except (click.ClickException, click.exceptions.Exit, click.Abort):
+            raise
+        except KeyboardInterrupt:
+            click.echo("lflint: interrupted", err=True)
+            sys.exit(130)
         except (ConfigError, RuleError) as exc:
             click.echo(f"lflint: error: {exc}", err=True)
-            sys.exit(2)
+        except OSError as exc:  # the environment, not lflint: e.g. a report that cannot be written
+            click.echo(f"lflint: error: {exc.filename + ': ' if exc.filename else ''}{exc.strerror or exc}",
+                       err=True)
+        except Exception as exc:  # noqa: BLE001 - a bug: one line and exit 2, never a traceback or exit 1
+            from .api import internal_error  # noqa: PLC0415
+
+            click.echo(f"lflint: {internal_error(exc)}", err=True)
+        sys.exit(2)
 
 
 @click.group(cls=_Group, context_settings={"help_option_names": ["-h", "--help"]})
@@ -79,17 +92,24 @@ def check(paths, fmt, fail_on, output_file, statistics, stdin_filename, no_color
     from .api import Runner  # noqa: PLC0415
     from .report import text  # noqa: PLC0415
 
+    if paths.count("-") > 1:
+        raise click.UsageError("'-' (stdin) may be given once")
+    if stdin_filename and "-" not in paths:
+        raise click.UsageError("--stdin-filename names the spec read from stdin: give '-' among the paths")
     runner = Runner(config, isolated, _overrides(select, extend_select, ignore, fail_on), cache)
     rules = runner.linter_for(runner.settings_for(Path.cwd() / "x")).rules  # a bad selector fails before any work
     colour = not no_color and "NO_COLOR" not in os.environ and sys.stdout.isatty()
     stream = fmt == "text" and not output_file  # print each file's findings as soon as they are known
-    diagnostics, names, lines = [], [], {}
+    diagnostics, names, lines, errors = [], [], {}, []
     for result in _results(runner, paths or ["."], stdin_filename, jobs):
+        result = _printable_name(result)
+        if result.error:
+            errors.append(f"lflint: {result.name}: {result.error}")
         names.append(result.name)
         diagnostics.extend(result.diagnostics)
         if stream:
-            click.echo("".join(text.block(d, result.lines.get(d.line), colour) for d in result.diagnostics),
-                       nl=False)
+            click.echo(_printable("".join(text.block(d, result.lines.get(d.line), colour)
+                                          for d in result.diagnostics)), nl=False)
         else:
             lines.update(((result.name, n), line) for n, line in result.lines.items())
     if stream:
@@ -105,7 +125,26 @@ def check(paths, fmt, fail_on, output_file, statistics, stdin_filename, no_color
             click.echo(report, nl=False)
     if statistics:
         _statistics(diagnostics, err=fmt != "text" and not output_file)
-    sys.exit(1 if any(runner.fails(d) for d in diagnostics) else 0)
+    for error in errors:
+        click.echo(error, err=True)
+    sys.exit(2 if errors else 1 if any(runner.fails(d) for d in diagnostics) else 0)
+
+
+def _printable(report: str) -> str:
+    """What a report may print: a lone surrogate (a JSON spec may hold one) as its escape, not an encoding error."""
+    return report.encode("utf-8", "backslashreplace").decode("utf-8")
+
+
+def _printable_name(result):
+    """``result`` with a file name that is not UTF-8 shown with its bytes escaped (``bad\\xff.yaml``)."""
+    try:
+        result.name.encode("utf-8")
+        return result
+    except UnicodeEncodeError:
+        from dataclasses import replace  # noqa: PLC0415
+
+        name = result.name.encode("utf-8", "surrogateescape").decode("utf-8", "backslashreplace")
+        return result._replace(name=name, diagnostics=[replace(d, file=name) for d in result.diagnostics])
 
 
 def _results(runner, paths, stdin_filename, jobs):
@@ -114,8 +153,9 @@ def _results(runner, paths, stdin_filename, jobs):
 
     for is_stdin, group in groupby(paths, key=lambda p: p == "-"):
         if is_stdin:
-            for _ in group:
-                yield runner.check_bytes(sys.stdin.buffer.read(), stdin_filename or "-")
+            name = stdin_filename or "-"
+            limit = runner.settings_for(Path(name)).max_file_size
+            yield runner.check_bytes(sys.stdin.buffer.read(limit + 1), name)  # the bound: LF008 past the limit
         else:
             yield from runner.run(list(group), jobs)
 
@@ -123,7 +163,7 @@ def _results(runner, paths, stdin_filename, jobs):
 def _render(fmt, diagnostics, rules, **kwargs) -> str:
     import importlib  # noqa: PLC0415
 
-    return importlib.import_module(f".report.{fmt}", __package__).render(diagnostics, rules, **kwargs)
+    return _printable(importlib.import_module(f".report.{fmt}", __package__).render(diagnostics, rules, **kwargs))
 
 
 def _statistics(diagnostics, err: bool) -> None:
@@ -197,7 +237,7 @@ def server():
 
 
 @main.command("config")
-@click.argument("path", default=".", type=click.Path())
+@click.argument("path", default=".", type=click.Path(exists=True))
 @config_options
 def config_command(path, config, isolated, select, extend_select, ignore):
     """Print the settings that apply to PATH and where each came from."""
@@ -227,7 +267,8 @@ def test_rules(directories):
     mine = [r for r in {r.id: r for r in every.values()}.values() if not r.id.startswith("LF")]
     failures = 0
     for rule in mine:
-        problems = run_examples(rule, every)
+        problems = run_examples(rule, every) + [f"no {kind} example: add one" for kind in ("bad", "good")
+                                                if not rule.examples[kind]]
         failures += bool(problems)
         click.echo(f"{'FAIL' if problems else 'ok  '}  {rule.id}  {rule.slug}")
         for problem in problems:

@@ -13,6 +13,8 @@ from .diagnostic import SEVERITIES
 CONFIG_FILE = ".lflint.toml"
 DEFAULT_INCLUDE = ("*.lfjob.yaml", "*.lfjob.yml", "*.lfjob.json")
 DEFAULT_EXCLUDE = (".git", ".hg", ".venv", "venv", "node_modules", "__pycache__", ".tox", "build", "dist")
+MAX_FILE_SIZE = 10 * 1024 * 1024  # job specs are a few KB; a file this large is refused unless configured
+_UNITS = {"": 1, "K": 1024, "M": 1024 ** 2, "G": 1024 ** 3}
 
 
 class ConfigError(Exception):
@@ -32,6 +34,7 @@ class Settings(NamedTuple):
     placeholder: str = r"^\$\{[A-Za-z_][A-Za-z0-9_]*\}$"
     cache: bool = False
     cache_dir: str = ".lflint_cache"
+    max_file_size: int = MAX_FILE_SIZE  # bytes
     root: str = "."  # directory that relative globs and rule paths start from
     origin: tuple[tuple[str, str], ...] = ()  # key -> where its value came from
 
@@ -55,6 +58,9 @@ def _toml(path: Path) -> dict:
         raise ConfigError(f"{path}: cannot read config: {exc.strerror}") from None
     except tomllib.TOMLDecodeError as exc:
         raise ConfigError(f"{path}: invalid TOML: {exc}") from None
+    except UnicodeDecodeError as exc:
+        raise ConfigError(f"{path}: invalid TOML: not UTF-8 (byte 0x{exc.object[exc.start]:02x} at offset "
+                          f"{exc.start})") from None
 
 
 def _check(path: Path, table: dict) -> dict[str, Any]:
@@ -71,7 +77,7 @@ def _check(path: Path, table: dict) -> dict[str, Any]:
         if name in _LISTS:
             if isinstance(value, str):
                 value = [value]
-            if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
+            if not isinstance(value, (list, tuple)) or not all(isinstance(v, str) for v in value):
                 raise ConfigError(f"{where} must be a list of strings")
             value = tuple(value)
         elif name == "severity":
@@ -92,6 +98,8 @@ def _check(path: Path, table: dict) -> dict[str, Any]:
         elif name == "cache_dir":
             if not isinstance(value, str) or not value:
                 raise ConfigError(f"{where} must be a directory path")
+        elif name == "max_file_size":
+            value = _size(where, value)
         elif name == "placeholder":
             if not isinstance(value, str):
                 raise ConfigError(f"{where} must be a regular expression string")
@@ -103,14 +111,45 @@ def _check(path: Path, table: dict) -> dict[str, Any]:
     return out
 
 
+def _size(where: str, value: Any) -> int:
+    """A size in bytes from an integer or a string such as "10MB" or "512 KB" (1 KB = 1024 bytes)."""
+    found = re.fullmatch(r"\s*([0-9]+)\s*([KMG]?)(?:I?B)?\s*", value.upper()) if isinstance(value, str) else None
+    if found:
+        value = int(found.group(1)) * _UNITS[found.group(2)]
+    if isinstance(value, bool) or not isinstance(value, int) or value < 1:
+        raise ConfigError(f"{where} must be a size in bytes (an integer, or a string such as \"10MB\" or "
+                          f"\"512KB\"); found {value!r}")
+    return value
+
+
+def check_overrides(overrides: dict[str, Any]) -> dict[str, Any]:
+    """Settings given as keyword arguments (the Python API) or options (the CLI), by their Python names (``None``:
+    not given), checked as the config file's keys are."""
+    from .engine import did_you_mean  # noqa: PLC0415
+
+    names = {name: key for key, name in KEYS.items()}
+    for name in overrides:
+        if name not in names:
+            hint = did_you_mean(name, names)
+            raise ConfigError(f"unknown setting {name!r}" + (f"; did you mean {hint!r}?" if hint else ""))
+    return _check("arguments", {names[k]: v for k, v in overrides.items() if v is not None})
+
+
+def _is_file(path: Path) -> bool:
+    try:
+        return path.is_file()
+    except OSError:  # e.g. a directory above that this user may not search
+        return False
+
+
 def find_config(start: Path) -> Path | None:
     """The nearest .lflint.toml, or pyproject.toml with a [tool.lflint] table, at or above ``start``."""
     for directory in (start, *start.parents):
         dedicated = directory / CONFIG_FILE
-        if dedicated.is_file():
+        if _is_file(dedicated):
             return dedicated
         pyproject = directory / "pyproject.toml"
-        if pyproject.is_file() and b"[tool.lflint" in pyproject.read_bytes():
+        if _is_file(pyproject) and b"[tool.lflint" in pyproject.read_bytes():
             return pyproject
     return None
 
@@ -128,7 +167,10 @@ def load_config(path: Path) -> Settings:
 def _load_config(path: Path, mtime: int, size: int) -> Settings:
     table = _toml(path)
     if path.name == "pyproject.toml":
-        table = table.get("tool", {}).get("lflint", {})
+        for key in ("tool", "lflint"):
+            table = table.get(key, {})
+            if not isinstance(table, dict):
+                raise ConfigError(f"{path}: `{'tool.lflint' if key == 'lflint' else key}` must be a table")
     values = _check(path, table)
     return Settings(root=str(path.parent), origin=tuple((k, str(path)) for k in values), **values)
 

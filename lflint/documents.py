@@ -12,12 +12,14 @@ from __future__ import annotations
 
 import json
 import re
+import sys
 from bisect import bisect_right
 from typing import Any, NamedTuple
 
-MAX_BYTES = 10 * 1024 * 1024  # job specs are a few KB; anything this large is not one
+from .config import MAX_FILE_SIZE
+
 MAX_DEPTH = 200  # a job spec nests 5 levels deep
-MAX_NODES = 200_000  # after alias expansion: stops alias bombs
+MAX_ALIASED = 200_000  # values that aliases add to a file (each alias counts its anchor's values): stops alias bombs
 
 
 
@@ -123,12 +125,12 @@ def decode(raw: bytes) -> str | Problem:
     return text
 
 
-def load(raw: bytes | str, filename: str) -> tuple[list[Document], list[Problem]]:
+def load(raw: bytes | str, filename: str, max_bytes: int = MAX_FILE_SIZE) -> tuple[list[Document], list[Problem]]:
     """Every document in the file and every problem that kept one from loading."""
-    if len(raw) > MAX_BYTES:
-        return [], [Problem("LF008", f"file is {len(raw) / 1048576:.1f} MB, over the "
-                                     f"{MAX_BYTES // 1048576} MB limit for a job spec; not parsed")]
-    text = decode(raw) if isinstance(raw, bytes) else raw
+    if len(raw) > max_bytes:
+        return [], [Problem("LF008", f"file is larger than {show_size(max_bytes)} (the `max-file-size` setting); "
+                                     "not parsed")]
+    text = decode(raw) if isinstance(raw, bytes) else raw.removeprefix("\ufeff")  # a BOM, as decode drops it
     if isinstance(text, Problem):
         return [], [text]
     if not text.strip():
@@ -147,9 +149,18 @@ def load(raw: bytes | str, filename: str) -> tuple[list[Document], list[Problem]
         elif not isinstance(doc.data, dict):
             problems.append(Problem("LF005", f"a job spec must be a mapping, found {type_name(doc.data)}",
                                     doc.locate(""), doc.index))
-    if not docs and not problems:
-        problems.append(Problem("LF004", "file holds no document, only comments"))
+    if not problems and all(doc.data is None for doc in docs):
+        problems.append(Problem("LF004", "file holds only empty documents" if docs else
+                                "file holds no document, only comments"))
     return [d for d in docs if isinstance(d.data, dict)], problems
+
+
+def show_size(size: int) -> str:
+    """``10485760`` → ``10 MB``; a size that is not a whole number of KB or MB in bytes."""
+    for unit, factor in (("GB", 1024 ** 3), ("MB", 1024 ** 2), ("KB", 1024)):
+        if size % factor == 0:
+            return f"{size // factor} {unit}"
+    return f"{size:,} bytes"
 
 
 def type_name(value: Any) -> str:
@@ -187,6 +198,11 @@ def _load_json(source: Source) -> tuple[list[Document], list[Problem]]:
                             (exc.lineno, exc.colno, exc.lineno, exc.colno + 1))]
     except RecursionError:
         return [], [Problem("LF008", "JSON nests too deeply to be a job spec; not parsed")]
+    except ValueError:  # an integer of more digits than Python converts (sys.get_int_max_str_digits())
+        found = re.search(r"[0-9]{%d,}" % (sys.get_int_max_str_digits() + 1), source.text)
+        start, end = (found.start(), found.end()) if found else (0, 1)
+        return [], [Problem("LF008", f"a number of more than {sys.get_int_max_str_digits():,} digits; not a job "
+                                     "spec, not parsed", (*source.position(start), *source.position(end)))]
     doc = Document(data, 0, source)
     problems = []
     if duplicates:
@@ -236,9 +252,8 @@ def _scan_json(source: Source) -> tuple[Span, list[tuple[str, tuple]]]:
         else:
             parent.children.append(span)
 
-    offset = 1 if text.startswith("\ufeff") else 0
     expect_key = False
-    for m in _JSON_TOKEN.finditer(text, offset):
+    for m in _JSON_TOKEN.finditer(text):
         string, punct, atom = m.groups()
         start = m.start(1) if string else m.start(2) if punct else m.start(3)
         if punct in ("{", "["):
@@ -334,18 +349,13 @@ def _load_yaml(source: Source) -> tuple[list[Document], list[Problem]]:
     anchors: dict[str, tuple[Any, Span, int]] = {}
     root: list = []
     index = 0
-    total = 0
+    aliased = 0  # values added by aliases in the whole file: the work a stream of documents may not multiply
 
     def rng(ev):
         s, e = ev.start_mark, ev.end_mark
         return (s.line + 1, s.column + 1, e.line + 1, e.column + 1)
 
     def add(value, span, size, is_plain_merge=False):
-        nonlocal total
-        total += size
-        if total > MAX_NODES:
-            raise _Abort(Problem("LF008", f"document expands to more than {MAX_NODES:,} values through aliases "
-                                          "(an alias bomb?); not linted", span.range, index))
         if not stack:
             root[:] = [value, span]
             return
@@ -431,7 +441,6 @@ def _load_yaml(source: Source) -> tuple[list[Document], list[Problem]]:
                         if key not in frame.data:
                             frame.data[key] = value
                             frame.span.children[key] = merged_span.children[key]
-                total -= frame.size - 1  # its members were counted as they came
                 add(frame.data, frame.span, frame.size)
                 if frame.anchor:
                     anchors[frame.anchor] = (frame.data, frame.span, frame.size)
@@ -440,6 +449,10 @@ def _load_yaml(source: Source) -> tuple[list[Document], list[Problem]]:
                     raise _Abort(Problem("LF001", f"alias *{ev.anchor} names no anchor defined before it",
                                          rng(ev), index))
                 value, target, size = anchors[ev.anchor]
+                aliased += size
+                if aliased > MAX_ALIASED:
+                    raise _Abort(Problem("LF008", f"aliases repeat more than {MAX_ALIASED:,} values in this file "
+                                                  "(an alias bomb?); not linted further", rng(ev), index))
                 add(value, Span(rng(ev), children=target.children), size)
             elif kind is yaml.DocumentEndEvent:
                 if root:
@@ -449,7 +462,6 @@ def _load_yaml(source: Source) -> tuple[list[Document], list[Problem]]:
                 root.clear()
                 anchors.clear()
                 index += 1
-                total = 0
     except _Abort as abort:
         problems.append(abort.problem)
     except yaml.YAMLError as exc:

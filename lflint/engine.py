@@ -18,6 +18,7 @@ import re
 from functools import cache, cached_property
 from typing import Any, Iterable, NamedTuple
 
+from .config import MAX_FILE_SIZE
 from .diagnostic import Diagnostic
 from .documents import Document, Problem, join_pointer, load, split_pointer, type_name
 from .rules import JOB_SCHEMA, Rule, json_file
@@ -246,7 +247,7 @@ class Linter:
     """Lints sources with a fixed set of rules; build one per run and reuse it."""
 
     def __init__(self, rules: Iterable[Rule], context: Context | None = None,
-                 severities: dict[str, str] | None = None, fast: bool = True):
+                 severities: dict[str, str] | None = None, fast: bool = True, max_bytes: int = MAX_FILE_SIZE):
         self.rules = {r.id: r for r in rules}
         self.context = context or Context()
         self.severities = severities or {}
@@ -254,6 +255,7 @@ class Linter:
         self.declarative = [r for r in self.rules.values() if r.then is not None]
         self.coded = [r for r in self.rules.values() if r.check]
         self.fast = fast  # False: python-jsonschema only (the reference path the tests compare with)
+        self.max_bytes = max_bytes  # a larger source is not parsed (LF008)
 
     # -- findings ------------------------------------------------------------------------------------------------
 
@@ -339,7 +341,7 @@ class Linter:
 
     def lint_source(self, raw: bytes | str, filename: str) -> tuple[list[Diagnostic], list[Document]]:
         """Diagnostics for one file (sorted), and its documents (for suppression comments and fixes)."""
-        documents, problems = load(raw, filename)
+        documents, problems = load(raw, filename, self.max_bytes)
         diagnostics = [self._problem(filename, p) for p in problems if p.rule in self.rules]
         for doc in documents:
             for f in self.findings(doc.data):

@@ -101,17 +101,44 @@ def validate_rule(path: Path, data: Any) -> None:
         remote = next((ref for ref in _refs(data["then"]) if not ref.startswith("#")), None)
         if remote:
             raise RuleError(f"{path}: `then` refers to {remote!r}; lflint never fetches schemas: use local $defs")
+        for template in _values(data["then"], "x-message"):
+            _check_template(path, "x-message", template, ("field", "value"))
+    if "message" in data:
+        _check_template(path, "message", data["message"], ("field", "value", "missing", "default"))
+
+
+def _check_template(path: Path, key: str, template: Any, fields: tuple[str, ...]) -> None:
+    """A message template names only ``fields``, each plainly as ``{field}`` (no format spec, no conversion)."""
+    import string  # noqa: PLC0415
+
+    allowed = ", ".join(f"{{{f}}}" for f in fields)
+    if not isinstance(template, str):
+        raise RuleError(f"{path}: `{key}` must be a string")
+    try:
+        parts = list(string.Formatter().parse(template))
+    except ValueError as exc:
+        raise RuleError(f"{path}: `{key}` is not a valid template ({exc}); write {{{{ and }}}} for a literal "
+                        "brace") from None
+    for _, name, spec, conversion in parts:
+        if name is not None and (name not in fields or spec or conversion):
+            raise RuleError(f"{path}: `{key}` names {{{name}}}; a template may name {allowed}")
 
 
 def _refs(node: Any) -> Iterator[str]:
+    for key in ("$ref", "$dynamicRef"):
+        yield from (v for v in _values(node, key) if isinstance(v, str))
+
+
+def _values(node: Any, name: str) -> Iterator[Any]:
+    """The values of every ``name`` key at any depth of ``node``."""
     if isinstance(node, dict):
         for key, value in node.items():
-            if key in ("$ref", "$dynamicRef") and isinstance(value, str):
+            if key == name:
                 yield value
-            yield from _refs(value)
+            yield from _values(value, name)
     elif isinstance(node, list):
         for value in node:
-            yield from _refs(value)
+            yield from _values(value, name)
 
 
 def _load_dir(directory: Path, builtin: bool) -> list[Rule]:

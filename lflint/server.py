@@ -22,7 +22,7 @@ from pygls.uris import to_fs_path
 from pygls.workspace.position_codec import ServerTextPosition, ServerTextRange
 
 from . import __version__
-from .api import Runner
+from .api import Runner, internal_error
 from .config import CONFIG_FILE, ConfigError, path_matches
 from .diagnostic import Diagnostic
 from .editor import field_at, json_context, yaml_context
@@ -97,10 +97,11 @@ def lint(ls: LflintServer, uri: str) -> None:
     doc = ls.workspace.get_text_document(uri)
     try:
         found = Runner(cache=False).lint_bytes(doc.source, str(path))
-    except (ConfigError, RuleError) as exc:  # a broken config is shown where the user looks, not raised
+    except Exception as exc:  # noqa: BLE001 - a broken config or a bug is shown where the user looks
+        message = str(exc) if isinstance(exc, (ConfigError, RuleError)) else internal_error(exc)
         ls.reported[uri] = []
         ls.text_document_publish_diagnostics(lsp.PublishDiagnosticsParams(uri=uri, version=doc.version, diagnostics=[
-            lsp.Diagnostic(range=lsp.Range(lsp.Position(0, 0), lsp.Position(0, 1)), message=f"lflint: {exc}",
+            lsp.Diagnostic(range=lsp.Range(lsp.Position(0, 0), lsp.Position(0, 1)), message=f"lflint: {message}",
                            severity=lsp.DiagnosticSeverity.Error, source="lflint")]))
         return
     ls.reported[uri] = found

@@ -20,4 +20,4 @@ def fingerprint(d) -> str:
 
     key = "\0".join((relative_uri(d.file), str(d.document), d.rule, d.pointer or f"{d.line}:{d.column}",
                      d.message if not d.pointer else ""))
-    return hashlib.sha256(key.encode()).hexdigest()
+    return hashlib.sha256(key.encode("utf-8", "surrogatepass")).hexdigest()  # a JSON spec may hold a lone surrogate
