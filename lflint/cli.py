@@ -72,7 +72,7 @@ def config_options(func):
 
 
 @main.command()
-@click.argument("paths", nargs=-1, type=click.Path())
+@click.argument("paths", nargs=-1, type=click.Path(readable=False))  # an unreadable one: LF007
 @click.option("--format", "fmt", type=click.Choice(FORMATS), default="text", show_default=True,
               help="Report format.")
 @click.option("--fail-on", type=click.Choice(LEVELS), help="Lowest severity that fails the run [default: warning].")
@@ -141,10 +141,8 @@ def _printable_name(result):
         result.name.encode("utf-8")
         return result
     except UnicodeEncodeError:
-        from dataclasses import replace  # noqa: PLC0415
-
         name = result.name.encode("utf-8", "surrogateescape").decode("utf-8", "backslashreplace")
-        return result._replace(name=name, diagnostics=[replace(d, file=name) for d in result.diagnostics])
+        return result._replace(name=name, diagnostics=[d._replace(file=name) for d in result.diagnostics])
 
 
 def _results(runner, paths, stdin_filename, jobs):
