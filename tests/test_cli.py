@@ -84,14 +84,6 @@ def test_directory_walk_lints_only_job_specs(run_json, tmp_path):
     assert {d["rule"] for d in found} == {"LF101", "LF102"}
 
 
-def test_colour_only_when_asked(run, tmp_path, monkeypatch):
-    (tmp_path / "a.lfjob.yaml").write_text(BAD)
-    assert "\x1b[" not in run("check", "a.lfjob.yaml")[1]  # not a TTY
-    monkeypatch.setattr("sys.stdout.isatty", lambda: True, raising=False)
-    result = lflint_subprocess("check", str(tmp_path / "a.lfjob.yaml"), "--no-color")
-    assert "\x1b[" not in result.stdout
-
-
 def test_secret_values_never_printed(run, tmp_path):
     spec = (Path(__file__).parent / "fixtures/reference-example.json").read_text()
     spec = spec.replace('"password" : "password"', '"password" : "Sup3rS3cret!"')

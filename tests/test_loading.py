@@ -1,7 +1,6 @@
 """Loading: positions in YAML and JSON, and every kind of bad input ends in a diagnostic, not a traceback."""
 
 import json
-import os
 
 import pytest
 
@@ -92,11 +91,7 @@ def test_huge_file(tmp_path, run_json):
 def test_unreadable_and_missing_paths(run_json, tmp_path):
     code, result = run_json("missing.yaml")
     assert code == 1 and [d["rule"] for d in result] == ["LF007"]
-    if os.geteuid() != 0:  # root reads anything
-        locked = tmp_path / "locked.yaml"
-        locked.write_text(GOOD)
-        locked.chmod(0)
-        assert [d["rule"] for d in run_json(str(locked))[1]] == ["LF007"]
+    # a file this user may not read: test_robustness.py (as root too)
 
 
 def test_merge_keys_and_anchors():

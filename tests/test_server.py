@@ -206,3 +206,27 @@ async def test_hostile_buffers_and_positions_never_cost_the_server(client: Langu
     await diagnostics_after(client, lambda: open_doc(client, empty, ""))
     assert [d.code for d in client.diagnostics[empty.as_uri()]] == ["LF004"]
     assert not [m.message for m in client.log_messages if m.type == lsp.MessageType.Error]
+
+
+@pytest.mark.asyncio
+async def test_a_number_past_pythons_digit_limit_is_published(client: LanguageClient, tmp_path):
+    path = tmp_path / "n.lfjob.json"
+    await diagnostics_after(client, lambda: open_doc(client, path, '{"name": ' + "7" * 5000 + "}"))
+    assert [d.code for d in client.diagnostics[path.as_uri()]] == ["LF008"]
+
+
+def test_an_internal_error_is_published_not_swallowed(monkeypatch, tmp_path):
+    """A bug while linting a buffer reaches the editor as a diagnostic, as a broken config does."""
+    from types import SimpleNamespace
+
+    from lflint import server
+
+    published = []
+    document = SimpleNamespace(source=GOOD, version=3)
+    ls = SimpleNamespace(pending={}, reported={}, workspace=SimpleNamespace(get_text_document=lambda uri: document),
+                         text_document_publish_diagnostics=published.append, window_log_message=print)
+    monkeypatch.setattr(server.Runner, "lint_bytes", lambda *a: {}["boom"])
+    server.lint(ls, (tmp_path / "a.lfjob.yaml").as_uri())
+    [params] = published
+    [diagnostic] = params.diagnostics
+    assert diagnostic.message.startswith("lflint: internal error: KeyError in ") and params.version == 3
