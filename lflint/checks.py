@@ -6,6 +6,9 @@ yields ``(pointer, message)`` or ``(pointer, message, suggestion, at_key)``.
 
 from __future__ import annotations
 
+import json
+import re
+
 from .documents import join_pointer
 
 BLOCKS = {"METADATA_MIGRATION": "metadata_migration_parameter",
@@ -13,16 +16,24 @@ BLOCKS = {"METADATA_MIGRATION": "metadata_migration_parameter",
           "METADATA_DISCOVERY": "metadata_discovery_parameter"}
 
 
-def other_parameter_blocks(job, pointer, context):
-    """A parameter block for a job type other than ``type``: the service ignores it."""
+def ignored_blocks(job):
+    """The pointers of the parameter blocks the service ignores: those for a job type other than a valid ``type``
+    (with no valid ``type``, which block is meant is unknown, so none is ignored)."""
     job_type, parameter = job.get("type"), job.get("parameter")
     expected = BLOCKS.get(job_type) if isinstance(job_type, str) else None
     if expected is None or not isinstance(parameter, dict):
         return
     for block in parameter:
         if block in BLOCKS.values() and block != expected:
-            yield (join_pointer(join_pointer(pointer, "parameter"), block),
-                   f"`{block}` is ignored for a {job['type']} job, which reads only `{expected}`", None, True)
+            yield join_pointer("/parameter", block)
+
+
+def other_parameter_blocks(job, pointer, context):
+    """A parameter block for a job type other than ``type``: the service ignores it."""
+    for block in ignored_blocks(job):
+        name = block.rsplit("/", 1)[1]
+        yield (pointer + block, f"`{name}` is ignored for a {job['type']} job, which reads only "
+               f"`{BLOCKS[job['type']]}`", None, True)
 
 
 def _repeats(items, identity):
@@ -58,12 +69,54 @@ def duplicate_principals(principals, pointer, context):
 
 
 def literal_secrets(datasource, pointer, context):
-    """A password or key written into the spec instead of a placeholder. The value is never repeated."""
+    """A password or key written into the spec instead of a placeholder. The value is never repeated; the
+    placeholder offered is the field's example in the job schema, named for what the field holds."""
     if not isinstance(datasource, dict):
         return
+    from .schema import schema_at  # noqa: PLC0415
+
     for key in ("password", "access_key", "secret_key"):
         value = datasource.get(key)
         if isinstance(value, str) and value and not context.placeholder.search(value):
-            yield (join_pointer(pointer, key),
-                   f"`datasource_parameter.{key}` holds a literal secret; reference it from a secret store "
-                   "with a placeholder such as ${LF_DB_" + key.upper() + "}")
+            [placeholder] = schema_at(["parameter", "metadata_migration_parameter", "datasource_parameter", key])[
+                "examples"]
+            yield (join_pointer(pointer, key), f"`datasource_parameter.{key}` holds a literal secret; reference it "
+                   f"from a secret store with a placeholder such as {placeholder}")
+
+
+_BUCKET_CHARACTERS = frozenset("abcdefghijklmnopqrstuvwxyz0123456789-.")
+_IP_ADDRESS = re.compile(r"[0-9]{1,3}(\.[0-9]{1,3}){3}")
+
+
+def bucket_problem(bucket: str) -> str | None:
+    """Why ``bucket`` is not a valid OBS bucket name (OBS naming rules), or None."""
+    for index, char in enumerate(bucket, 1):
+        if char not in _BUCKET_CHARACTERS:
+            what = f"uppercase `{char}`" if char.isupper() else "a space" if char == " " else \
+                f"`{char}`" if char.isprintable() else f"U+{ord(char):04X}"
+            return f"{what} at character {index} is not allowed (lowercase letters, digits, - and . only)"
+    if not 3 <= len(bucket) <= 63:
+        return f"it has {len(bucket)} character{'s' if len(bucket) != 1 else ''}; a bucket name has 3 to 63"
+    for end, char in (("starts", bucket[0]), ("ends", bucket[-1])):
+        if char in "-.":
+            return f"it {end} with `{char}`; a bucket name starts and ends with a letter or digit"
+    for pair in ("..", ".-", "-."):
+        if pair in bucket:
+            return f"`{pair}` at character {bucket.index(pair) + 1} is not allowed"
+    if _IP_ADDRESS.fullmatch(bucket):
+        return "it is formatted as an IP address"
+    return None
+
+
+def invalid_buckets(block, pointer, context):
+    """An ``obs://`` path whose bucket OBS does not allow, with the reason."""
+    if not isinstance(block, dict):
+        return
+    for key in ("log_location", "data_location", "location"):
+        value = block.get(key)
+        if isinstance(value, str) and value.startswith("obs://"):
+            bucket = value[len("obs://"):].split("/", 1)[0]
+            problem = bucket_problem(bucket)
+            if problem:
+                yield (join_pointer(pointer, key),
+                       f"`{key}` names an invalid OBS bucket {json.dumps(bucket, ensure_ascii=False)}: {problem}")

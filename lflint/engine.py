@@ -179,16 +179,28 @@ def mask_secrets(line: str) -> str:
     return _SECRET.sub(lambda m: m.group(1) + "****", line)
 
 
+# A field name's last word and the word of the field usually meant by it: `principal_id` → `principal_name`
+_ROLES = {"id": "name", "identifier": "name", "kind": "type", "path": "location", "date": "day"}
+
+
 def did_you_mean(word: Any, candidates: Iterable[str]) -> str | None:
+    """The candidate ``word`` most likely stands for: the same word in another case; the same name with its last
+    word's usual meaning (``_ROLES``); a name that ends with the whole word (``owner`` → ``default_owner``); else
+    the closest spelling."""
     if not isinstance(word, str):
         return None
     candidates = list(candidates)
-    for candidate in candidates:
-        if candidate.lower() == word.lower():
-            return candidate
+    lower = {c.lower(): c for c in candidates}
+    key = word.lower()
+    head, _, last = key.rpartition("_")
+    for name in (key, f"{head}_{_ROLES[last]}" if head and last in _ROLES else None):
+        if name in lower:
+            return lower[name]
     import difflib  # noqa: PLC0415
 
-    close = difflib.get_close_matches(word, candidates, n=1, cutoff=0.6)
+    ending = [c for c in candidates if c.lower().endswith("_" + key)]
+    close = difflib.get_close_matches(word, ending, n=1, cutoff=0) or \
+        difflib.get_close_matches(word, candidates, n=1, cutoff=0.6)
     return close[0] if close else None
 
 
@@ -198,6 +210,21 @@ def _plural(n: int, word: str) -> str:
 
 _TYPE_WORDS = {"string": "a string", "integer": "an integer", "number": "a number", "boolean": "a boolean (true or "
                "false)", "object": "a mapping", "array": "a list", "null": "null"}
+
+
+def _offending(value: Any, pattern: str, pointer: str) -> str:
+    """For a ``^[class]*$`` pattern: which character of ``value`` is not allowed, and where."""
+    allowed = re.fullmatch(r"\^(\[.+\])[*+]\$", pattern)
+    if not allowed or not isinstance(value, str) or is_secret(pointer):
+        return ""
+    char_class = re.compile(allowed.group(1))
+    bad = [(i, c) for i, c in enumerate(value, 1) if not char_class.fullmatch(c)]
+    if not bad:
+        return ""
+    index, char = bad[0]
+    shown = "a space" if char == " " else f"`{char}`" if char.isprintable() else f"U+{ord(char):04X}"
+    more = f" (and {_plural(len(bad) - 1, 'other')})" if len(bad) > 1 else ""
+    return f": {shown} at character {index} is not allowed{more}"
 
 
 def describe(error, pointer: str) -> tuple[str, str | None]:
@@ -210,9 +237,11 @@ def describe(error, pointer: str) -> tuple[str, str | None]:
         types = [expected] if isinstance(expected, str) else expected
         return f"{name} must be {' or '.join(_TYPE_WORDS[t] for t in types)}; found {found}", None
     if keyword in ("enum", "const"):
-        options = expected if keyword == "enum" else [expected]
+        options = [o for o in (expected if keyword == "enum" else [expected])  # x-undocumented: accepted, not offered
+                   if o not in schema.get("x-undocumented", ())]
         hint = schema.get("x-hints", {}).get(value) if isinstance(value, str) else None
-        suggestion = did_you_mean(value, [o for o in options if isinstance(o, str)])
+        suggestion = (schema.get("x-suggest", {}).get(value) if isinstance(value, str) else None) or \
+            did_you_mean(value, [o for o in options if isinstance(o, str)])
         message = f"{name} must be {'one of ' if len(options) > 1 else ''}{', '.join(map(str, options))}; found {found}"
         if suggestion:
             message += f"; did you mean {suggestion}?"
@@ -221,7 +250,7 @@ def describe(error, pointer: str) -> tuple[str, str | None]:
         return message, suggestion
     if keyword == "pattern":
         what = f"contain only {schema['x-expected']}" if "x-expected" in schema else f"match {expected}"
-        return f"{name} must {what}; found {found}", None
+        return f"{name} must {what}; found {found}{_offending(value, expected, pointer)}", None
     if keyword in ("minLength", "maxLength"):
         bound = "at least" if keyword == "minLength" else "at most"
         length = len(value) if isinstance(value, str) else 0
@@ -282,7 +311,7 @@ class Linter:
             findings.extend(self._structural(data, fast))
             for rule in self.declarative:
                 findings.extend(self._declarative(rule, data, fast))
-        if self.coded:
+        if self.coded or findings:
             from . import checks  # noqa: PLC0415
 
             for rule in self.coded:
@@ -290,6 +319,11 @@ class Linter:
                 for pointer, value in select(data, rule.given):
                     for found in check(value, pointer, self.context):
                         findings.append(Finding(rule, *found))
+            # In a block the service ignores, only structure is reported (the service still parses it)
+            ignored = tuple(checks.ignored_blocks(data)) if findings else ()
+            if ignored:
+                findings = [f for f in findings if f.rule.keywords or f.rule.in_ignored_blocks or not any(
+                            f.pointer == b or f.pointer.startswith(b + "/") for b in ignored)]
         return findings
 
     def _structural(self, data: dict, fast: bool) -> Iterable[Finding]:
@@ -312,7 +346,7 @@ class Linter:
                 if rule and pointer not in seen_required:
                     seen_required.add(pointer)
                     for missing in _missing(error):
-                        yield Finding(rule, pointer, _missing_message(pointer, missing))
+                        yield Finding(rule, pointer, _missing_message(pointer, [missing]))
             elif rule:
                 yield Finding(rule, pointer, *describe(error, pointer))
 
@@ -325,8 +359,8 @@ class Linter:
                     if pointer in seen_required:
                         continue
                     seen_required.add(pointer)
-                    cases = [(_missing_message(pointer, m), None, f"`{m}`")
-                             for m in _missing(error)]
+                    missing = _missing(error)  # one finding names every field missing at one place
+                    cases = [(_missing_message(pointer, missing), None, _names(missing))]
                 else:
                     cases = [(*describe(error, pointer), "")]
                 at = pointer
@@ -363,8 +397,14 @@ class Linter:
                           self.severity(rule), problem.message, "", None)
 
 
-def _missing_message(pointer: str, missing: str) -> str:
-    return f"{field_label(pointer)} is missing required field `{missing}`"
+def _missing_message(pointer: str, names: list[str]) -> str:
+    return f"{field_label(pointer)} is missing required field{'s' if len(names) > 1 else ''} {_names(names)}"
+
+
+def _names(names: list[str]) -> str:
+    """``["a", "b", "c"]`` → ```a`, `b` and `c```."""
+    quoted = [f"`{n}`" for n in names]
+    return quoted[0] if len(quoted) == 1 else ", ".join(quoted[:-1]) + " and " + quoted[-1]
 
 
 def _missing(error) -> list[str]:

@@ -24,7 +24,7 @@ class Rule:
     """One rule as its file defines it (``schemas/rule.schema.json``); compared by identity."""
 
     _DEFAULTS = {"keywords": (), "given": "", "then": None, "check": None, "loader": False, "message": None,
-                 "report_at": None}
+                 "report_at": None, "in_ignored_blocks": False}
     __slots__ = ("path", "id", "slug", "severity", "summary", "docs", "examples", *_DEFAULTS)
 
     def __init__(self, path: Path, **data: Any):
