@@ -60,8 +60,9 @@ class Document:
     def locate(self, pointer: str, at_key: bool = False) -> tuple[int, int, int, int]:
         """The source range of ``pointer``; a missing member resolves to its nearest existing parent.
 
-        ``at_key`` asks for the key of a mapping member rather than its value; a value that spans several lines
-        is also reported at its key, so that a range never covers a whole block.
+        ``at_key`` asks for the key of a mapping member rather than its value; a mapping or list that spans
+        several lines is also reported at its key, so that a range never covers a whole block. A scalar that
+        spans several lines (``name: |``) is the value itself: its range ends after its last character.
         """
         span, tokens = self.root, split_pointer(pointer)
         found = True
@@ -71,6 +72,13 @@ class Document:
                 found = False
                 break
             span = child
+        line, col, end_line, end_col = span.range
+        if found and not at_key and span.children is None and end_line != line:
+            lines = self.source.text.split("\n")
+            while end_col == 1 and end_line > line:  # libyaml ends a block scalar at the next line's start
+                end_line -= 1
+                end_col = len(lines[end_line - 1].rstrip("\r")) + 1
+            return (line, col, end_line, end_col)
         if span.key and (at_key and found or span.range[0] != span.range[2] or not found):
             return span.key
         if span.range[0] != span.range[2]:

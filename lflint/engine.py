@@ -222,7 +222,8 @@ def _offending(value: Any, pattern: str, pointer: str) -> str:
     if not bad:
         return ""
     index, char = bad[0]
-    shown = "a space" if char == " " else f"`{char}`" if char.isprintable() else f"U+{ord(char):04X}"
+    shown = {" ": "a space", "\n": "a line break"}.get(char) or (f"`{char}`" if char.isprintable() else
+                                                              f"U+{ord(char):04X}")
     more = f" (and {_plural(len(bad) - 1, 'other')})" if len(bad) > 1 else ""
     return f": {shown} at character {index} is not allowed{more}"
 

@@ -4,7 +4,7 @@
 yaml-language-server (VS Code's YAML extension) long validated with draft-07 only, and editor setups often run
 older releases; VS Code's JSON support documents draft-07 as fully supported. So ``lflint schema`` prints a draft-07 translation
 (``$defs`` become ``definitions``; a ``$ref`` with sibling keywords, which draft-07 ignores, moves into an
-``allOf``), with ``markdownDescription`` and ``markdownEnumDescriptions`` beside the plain ones, which both editors
+``allOf``, keeping the field's own title and description beside it for yaml-language-server's hover), with ``markdownDescription`` and ``markdownEnumDescriptions`` beside the plain ones, which both editors
 render; ``--draft 2020-12`` prints the schema as it is.
 """
 
@@ -16,6 +16,7 @@ from typing import Any
 from .rules import JOB_SCHEMA, json_file
 
 DRAFT_07 = "http://json-schema.org/draft-07/schema#"
+_ANNOTATIONS = ("title", "description", "markdownDescription")
 
 
 def job_schema() -> dict:
@@ -37,8 +38,12 @@ def for_editors(schema: dict) -> dict:
         if "enumDescriptions" in node:
             out["markdownEnumDescriptions"] = node["enumDescriptions"]
         if "$ref" in node:
-            ref = node["$ref"].replace("#/$defs/", "#/definitions/")
-            out = {"$ref": ref} if not out else {**out, "allOf": [{"$ref": ref}, *out.get("allOf", [])]}
+            ref = {"$ref": node["$ref"].replace("#/$defs/", "#/definitions/")}
+            # yaml-language-server hovers with the first description it meets, and it meets an allOf's items
+            # before the schema around them; it reads a $ref's siblings (its own keys win over the target's),
+            # so the field's own words go beside the $ref too
+            ref.update((k, out[k]) for k in _ANNOTATIONS if k in out)
+            out = {**out, "allOf": [ref, *out.get("allOf", [])]} if out else ref
         return out
 
     return {"$schema": DRAFT_07, **convert(schema)}
