@@ -100,6 +100,7 @@ def test_12_dlf_is_aliyun_dlf():
     spec = REFERENCE.replace('"datasource_type" : "ALIYUN_DLF"', '"datasource_type" : "DLF"')
     [d] = [d for d in lint_text(spec, "job.json") if d.rule == "LF104" and "datasource_type" in d.pointer]
     assert "ALIYUN_DLF" in d.message
+    assert not {"LF205", "LF206", "LF207"} & {r for r, _ in rules(spec, "job.json")}  # no cascade
 
 
 def test_13_reference_example_findings():
