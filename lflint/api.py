@@ -18,7 +18,7 @@ from . import suppress
 from .config import (DEFAULT_EXCLUDE, ConfigError, Settings, check_overrides, find_config, load_config, path_matches,
                      with_overrides)
 from .diagnostic import Diagnostic, severity_rank
-from .engine import Context, Linter, mask_secrets
+from .engine import Context, Linter
 from .rules import Rule, RuleError, all_rules, find_rule, matches
 
 
@@ -89,17 +89,24 @@ class Runner:
     # -- linting -------------------------------------------------------------------------------------------------
 
     def lint_bytes(self, raw: bytes | str, filename: str, settings: Settings | None = None) -> list[Diagnostic]:
+        return self._lint(raw, filename, settings)[0]
+
+    def _lint(self, raw: bytes | str, filename: str, settings: Settings | None = None):
+        """The diagnostics of one file, their ranges counted as the masked text shows them, and its source."""
         settings = settings or self.settings_for(Path(filename))
         linter = self.linter_for(settings)
-        diagnostics, documents = linter.lint_source(raw, filename)
+        diagnostics, source = linter.lint_source(raw, filename)
         ignored = [s for pattern, sels in settings.per_file_ignores
                    if path_matches(Path(filename), Path(settings.root), (pattern,)) for s in sels]
         if ignored:
             diagnostics = [d for d in diagnostics if not any(matches(linter.rules[d.rule], s) for s in ignored)]
-        if documents and not documents[0].source.is_json:
-            diagnostics = suppress.apply(diagnostics, documents[0].source.text, filename,
+        if source and not source.is_json:
+            diagnostics = suppress.apply(diagnostics, source.text, filename,
                                          lambda name: _enabled_id(linter, name), _unused_factory(linter))
-        return diagnostics
+        if source and diagnostics:
+            diagnostics = sorted(d._replace(**dict(zip(("line", "column", "end_line", "end_column"), source.mask_range(
+                (d.line, d.column, d.end_line, d.end_column))))) for d in diagnostics)
+        return diagnostics, source
 
     def check_file(self, path: Path) -> FileResult:
         """One file's findings, with the lines they point at; answered from the cache when it is on."""
@@ -137,8 +144,8 @@ class Runner:
             hit = self.cache.get(name, key)
             if hit is not None:
                 return FileResult(name, *hit)
-        diagnostics = self.lint_bytes(raw, name, settings)
-        return FileResult(name, diagnostics, excerpt_lines(raw, diagnostics), key)
+        diagnostics, source = self._lint(raw, name, settings)
+        return FileResult(name, diagnostics, excerpt_lines(source, diagnostics), key)
 
     def run(self, paths: Iterable[str | os.PathLike], jobs: int | None = None) -> Iterator[FileResult]:
         """``check_file`` over ``expand(paths)``, in that order; ``jobs`` > 1 spreads the files over processes
@@ -245,17 +252,11 @@ def internal_error(exc: BaseException) -> str:
     return f"internal error: {type(exc).__name__}{where} (please report it at {REPORT_URL} with the command you ran)"
 
 
-def excerpt_lines(raw: bytes | str, diagnostics: list[Diagnostic]) -> dict[int, str]:
-    """The source lines that ``diagnostics`` point at, with secret values masked."""
-    if not diagnostics:
-        return {}
-    from .documents import decode  # noqa: PLC0415
-
-    text = decode(raw) if isinstance(raw, bytes) else raw
-    if not isinstance(text, str):  # not UTF-8: no excerpt
-        return {}
-    lines = text.split("\n")
-    return {d.line: mask_secrets(lines[d.line - 1].rstrip("\r")) for d in diagnostics if 0 < d.line <= len(lines)}
+def excerpt_lines(source, diagnostics: list[Diagnostic]) -> dict[int, str]:
+    """The source lines that ``diagnostics`` point at, as ``Source.masked_line`` shows them (none for a file that
+    was not text)."""
+    lines = {d.line: source.masked_line(d.line) for d in diagnostics} if source else {}
+    return {number: line for number, line in lines.items() if line is not None}
 
 
 _worker: Runner | None = None

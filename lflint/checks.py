@@ -10,6 +10,7 @@ import json
 import re
 
 from .documents import join_pointer
+from .secrets import SECRET_KEYS, printable
 
 BLOCKS = {"METADATA_MIGRATION": "metadata_migration_parameter",
           "PERMISSION_MIGRATION": "permission_migration_parameter",
@@ -64,7 +65,7 @@ def duplicate_principals(principals, pointer, context):
     """The same principal listed twice."""
     fields = ("principal_type", "principal_source", "principal_name")
     for index, first in _repeats(principals, lambda p: tuple(str(p.get(k)) for k in fields)):
-        identity = " ".join(str(principals[index].get(k)) for k in fields)
+        identity = printable(" ".join(str(principals[index].get(k)) for k in fields))
         yield join_pointer(pointer, index), f"`principals[{index}]` repeats `principals[{first}]` ({identity})"
 
 
@@ -75,7 +76,7 @@ def literal_secrets(datasource, pointer, context):
         return
     from .schema import schema_at  # noqa: PLC0415
 
-    for key in ("password", "access_key", "secret_key"):
+    for key in sorted(SECRET_KEYS):
         value = datasource.get(key)
         if isinstance(value, str) and value and not context.placeholder.search(value):
             [placeholder] = schema_at(["parameter", "metadata_migration_parameter", "datasource_parameter", key])[

@@ -17,6 +17,7 @@ from bisect import bisect_right
 from typing import Any, NamedTuple
 
 from .config import MAX_FILE_SIZE
+from .secrets import MASK, SECRET_KEYS, holds_secret, is_secret_key, printable, shown_key
 
 MAX_DEPTH = 200  # a job spec nests 5 levels deep
 MAX_ALIASED = 200_000  # values that aliases add to a file (each alias counts its anchor's values): stops alias bombs
@@ -24,14 +25,16 @@ MAX_ALIASED = 200_000  # values that aliases add to a file (each alias counts it
 
 
 class Span:
-    """Where a value sits in the source; ``key`` is the range of the mapping key that holds it."""
+    """Where a value sits in the source; ``key`` is the range of the mapping key that holds it; ``origin``, for
+    an alias, is the span of the anchored node it repeats."""
 
-    __slots__ = ("range", "key", "children")
+    __slots__ = ("range", "key", "children", "origin")
 
-    def __init__(self, range_, key=None, children=None):
+    def __init__(self, range_, key=None, children=None, origin=None):
         self.range = range_  # (line, column, end_line, end_column), 1-based, end column exclusive
         self.key = key
         self.children = children  # dict[str, Span] | list[Span] | None
+        self.origin = origin
 
 
 class Problem(NamedTuple):
@@ -88,17 +91,103 @@ class Document:
 
 
 class Source:
-    __slots__ = ("filename", "text", "is_json", "_line_starts")
+    """One file's text, and where its secrets are (found from its documents, only when a report asks)."""
+
+    __slots__ = ("filename", "text", "is_json", "_line_starts", "documents", "complete", "found", "_secrets")
 
     def __init__(self, filename: str, text: str, is_json: bool):
         self.filename, self.text, self.is_json = filename, text, is_json
         self._line_starts: list[int] | None = None
+        self.documents: list[Document] = []  # every document, mappings or not
+        self.complete = True  # False: loading stopped early, so part of the text has no spans
+        self.found: list = []  # spans and key ranges of secrets as the loader met them (JSON: the scan did)
+        self._secrets: list[tuple[int, int, int, int]] | None = None
+
+    @property
+    def secrets(self) -> list[tuple[int, int, int, int]]:
+        """The ranges of every secret value (and of every key that holds a secret), sorted and merged."""
+        if self._secrets is None:
+            for doc in self.documents:
+                doc.root  # noqa: B018 - JSON: the scan that finds positions finds the secrets too
+            self._secrets = _merge([r.range if isinstance(r, Span) else r for r in self.found])
+        return self._secrets
+
+    @property
+    def unmapped(self) -> bool:
+        """Whether the text may hold a secret that no span marks: it did not load, and it names a secret key
+        (or escapes a character, which could spell one)."""
+        return not self.complete and bool(_MENTIONS_SECRET.search(self.text) or "\\" in self.text)
+
+    def masked_line(self, number: int) -> str | None:
+        """Line ``number`` as reports may show it: each secret that touches it shown as one ``MASK``; None when
+        the file did not load and so may hold secrets that no span marks."""
+        if self.unmapped:
+            return None
+        lines = self.text.split("\n")
+        if not 0 < number <= len(lines):
+            return None
+        line, out, col = lines[number - 1].rstrip("\r"), [], 1
+        for l1, c1, l2, c2 in self.secrets:
+            if l1 <= number <= l2:
+                out.append(line[col - 1:(c1 if l1 == number else 1) - 1] + (MASK if l1 == number else ""))
+                col = c2 if l2 == number else len(line) + 1
+        return "".join(out) + line[col - 1:]
+
+    def mask_range(self, rng: tuple[int, int, int, int]) -> tuple[int, int, int, int]:
+        """``rng`` counted in the masked text: a range within a secret is the mask's range, so that no position
+        gives away a secret's length; in a text that may hold secrets no span marks, every range is one point."""
+        if self.unmapped:
+            return (*rng[:2], rng[0], rng[1] + 1)
+        start, end = rng[:2], rng[2:]
+        for r in self.secrets:
+            if r[:2] <= start and end <= r[2:]:
+                line, col = self._masked_point(r[:2])
+                return line, col, line, col + len(MASK)
+        for r in self.secrets:  # a point inside a secret moves to its edge
+            if r[:2] < start < r[2:]:
+                start = r[:2]
+            if r[:2] < end < r[2:]:
+                end = r[2:]
+        return (*self._masked_point(start), *self._masked_point(end))
+
+    def _masked_point(self, point: tuple[int, int]) -> tuple[int, int]:
+        line, col = point
+        shift = 0
+        for l1, c1, l2, c2 in self.secrets:
+            if l2 == line and c2 <= col:  # a secret that ends before the point, on its line
+                shift += c2 - c1 - len(MASK) if l1 == line else c2 - 1
+        return line, col - shift
 
     def position(self, offset: int) -> tuple[int, int]:
         if self._line_starts is None:
             self._line_starts = [0] + [m.end() for m in re.finditer("\n", self.text)]
         line = bisect_right(self._line_starts, offset)
         return line, offset - self._line_starts[line - 1] + 1
+
+
+_MENTIONS_SECRET = re.compile("|".join(sorted(SECRET_KEYS)), re.I)
+
+
+def _record_secret(found: list, key: str, span: Span, key_range) -> None:
+    """Note where the value under ``key`` sits (and its anchored node, and the key itself) if it is secret."""
+    if is_secret_key(key):
+        found.append(span)  # a span: JSON learns where a container ends only after this
+        if span.origin is not None:
+            found.append(span.origin)
+        if holds_secret(key) and key_range:
+            found.append(key_range)
+
+
+def _merge(ranges: list[tuple[int, int, int, int]]) -> list[tuple[int, int, int, int]]:
+    merged: list[tuple[int, int, int, int]] = []
+    for r in sorted(ranges):
+        if r[:2] == r[2:]:
+            continue  # an empty value (null) hides nothing
+        if merged and r[:2] <= merged[-1][2:]:
+            merged[-1] = (*merged[-1][:2], *max(merged[-1][2:], r[2:]))
+        else:
+            merged.append(r)
+    return merged
 
 
 def _child(span: Span, token: str) -> Span | None:
@@ -135,20 +224,28 @@ def decode(raw: bytes) -> str | Problem:
 
 def load(raw: bytes | str, filename: str, max_bytes: int = MAX_FILE_SIZE) -> tuple[list[Document], list[Problem]]:
     """Every document in the file and every problem that kept one from loading."""
+    return load_source(raw, filename, max_bytes)[1:]
+
+
+def load_source(raw: bytes | str, filename: str, max_bytes: int = MAX_FILE_SIZE
+                ) -> tuple[Source | None, list[Document], list[Problem]]:
+    """``load``, with the file's ``Source`` (None for a file too large, not UTF-8 or empty)."""
     if len(raw) > max_bytes:
-        return [], [Problem("LF008", f"file is larger than {show_size(max_bytes)} (the `max-file-size` setting); "
-                                     "not parsed")]
+        return None, [], [Problem("LF008", f"file is larger than {show_size(max_bytes)} (the `max-file-size` "
+                                           "setting); not parsed")]
     text = decode(raw) if isinstance(raw, bytes) else raw.removeprefix("\ufeff")  # a BOM, as decode drops it
     if isinstance(text, Problem):
-        return [], [text]
+        return None, [], [text]
     if not text.strip():
-        return [], [Problem("LF004", "file is empty; a job spec is a mapping with name, type and parameter")]
+        return None, [], [Problem("LF004", "file is empty; a job spec is a mapping with name, type and parameter")]
     is_json = filename.lower().endswith(".json")
     source = Source(filename, text, is_json)
     if is_json:
         docs, problems = _load_json(source)
     else:
         docs, problems = _load_yaml(source)
+    source.documents = docs
+    source.complete = not any(p.rule in ("LF001", "LF008") for p in problems)
     for doc in docs:
         if doc.data is None and len(docs) > 1:
             continue  # a stray "---" in a stream
@@ -160,7 +257,7 @@ def load(raw: bytes | str, filename: str, max_bytes: int = MAX_FILE_SIZE) -> tup
     if not problems and all(doc.data is None for doc in docs):
         problems.append(Problem("LF004", "file holds only empty documents" if docs else
                                 "file holds no document, only comments"))
-    return [d for d in docs if isinstance(d.data, dict)], problems
+    return source, [d for d in docs if isinstance(d.data, dict)], problems
 
 
 def show_size(size: int) -> str:
@@ -216,10 +313,14 @@ def _load_json(source: Source) -> tuple[list[Document], list[Problem]]:
     if duplicates:
         root, dups = _scan_json(source)
         doc._root = root
-        problems = [Problem("LF002", f"duplicate key {key!r}: the last value is used", rng) for key, rng in dups]
+        problems = [Problem("LF002", _duplicate(key), rng) for key, rng in dups]
     if _depth_exceeds(data, MAX_DEPTH):
         return [], [Problem("LF008", f"JSON nests deeper than {MAX_DEPTH} levels; not a job spec")]
     return [doc], problems
+
+
+def _duplicate(key: str) -> str:
+    return f"duplicate key `{printable(shown_key(key))}`: the last value is used"
 
 
 def _depth_exceeds(data: Any, limit: int) -> bool:
@@ -241,6 +342,7 @@ def _scan_json(source: Source) -> tuple[Span, list[tuple[str, tuple]]]:
     key = key_range = None
     root = None
     duplicates = []
+    found = source.found = []
 
     def rng(start, end):
         return (*pos(start), *pos(end))
@@ -252,6 +354,7 @@ def _scan_json(source: Source) -> tuple[Span, list[tuple[str, tuple]]]:
             return
         parent = stack[-1]
         if isinstance(parent.children, dict):
+            _record_secret(found, key, span, key_range)
             span.key = key_range
             if key in parent.children:
                 duplicates.append((key, key_range))
@@ -391,9 +494,9 @@ def _load_yaml(source: Source) -> tuple[list[Document], list[Problem]]:
         else:
             key = frame.key
             if key in frame.data:
-                problems.append(Problem("LF002", f"duplicate key {key!r}: the last value is used",
-                                        frame.key_range, index))
+                problems.append(Problem("LF002", _duplicate(key), frame.key_range, index))
             span.key = frame.key_range
+            _record_secret(source.found, key, span, frame.key_range)
             frame.data[key] = value
             frame.span.children[key] = span
             frame.key = None
@@ -417,7 +520,7 @@ def _load_yaml(source: Source) -> tuple[list[Document], list[Problem]]:
 
     def unsupported(ev):
         tag = "!!" + ev.tag[len(_CORE_TAGS):] if ev.tag.startswith(_CORE_TAGS) else ev.tag
-        problems.append(Problem("LF006", f"tag {tag} is not supported in a job spec; the value is read as plain "
+        problems.append(Problem("LF006", f"tag {printable(tag)} is not supported in a job spec; the value is read as plain "
                                          "YAML", rng(ev), index))
 
     scalar_event, alias_event = yaml.ScalarEvent, yaml.AliasEvent
@@ -461,7 +564,7 @@ def _load_yaml(source: Source) -> tuple[list[Document], list[Problem]]:
                 if aliased > MAX_ALIASED:
                     raise _Abort(Problem("LF008", f"aliases repeat more than {MAX_ALIASED:,} values in this file "
                                                   "(an alias bomb?); not linted further", rng(ev), index))
-                add(value, Span(rng(ev), children=target.children), size)
+                add(value, Span(rng(ev), children=target.children, origin=target), size)
             elif kind is yaml.DocumentEndEvent:
                 if root:
                     docs.append(Document(root[0], index, source, root[1]))

@@ -5,9 +5,10 @@ never pays for them. The engine does no I/O and prints nothing.
 
 Most documents are clean, so the schema-based rules first ask one yes/no question of a compiled validator
 (jsonschema-rs: the job schema and every rule's ``then`` at its ``given``, in one schema). A document that fails
-it gets jsonschema-rs's errors, and each message is worded from the schema and the original data, as it would be
-from python-jsonschema's errors. python-jsonschema is the reference path (``fast=False``) and the fallback for a
-keyword whose message is its own; a hypothesis test checks that both paths report the same findings.
+it gets jsonschema-rs's errors, and each message is worded by ``describe`` from the schema and the original data
+(never the validator's own text, which repeats the value, secrets included). python-jsonschema is the reference
+path (``fast=False``), which a hypothesis test compares with; on the fast path it judges only the infinities and
+NaNs that JSON (and so jsonschema-rs) does not have, each a number alone, where no user pattern can run.
 """
 
 from __future__ import annotations
@@ -20,10 +21,10 @@ from typing import Any, Iterable, NamedTuple
 
 from .config import MAX_FILE_SIZE
 from .diagnostic import Diagnostic
-from .documents import Document, Problem, join_pointer, load, split_pointer, type_name
+from .documents import Problem, Source, join_pointer, load_source, split_pointer, type_name
 from .rules import JOB_SCHEMA, Rule, json_file
+from .secrets import SECRET_KEYS, is_secret_key, mask_tokens, printable, shown_key  # noqa: F401 - SECRET_KEYS too
 
-SECRET_KEYS = frozenset({"password", "access_key", "secret_key"})
 DEFAULT_PLACEHOLDER = r"^\$\{[A-Za-z_][A-Za-z0-9_]*\}$"
 
 
@@ -50,12 +51,6 @@ class _Error(NamedTuple):
     schema: dict
     instance: Any
     absolute_path: tuple
-
-
-# Keywords whose message ``describe`` builds from the schema and the value alone (not from the validator's text)
-_DESCRIBED = frozenset({"type", "enum", "const", "pattern", "minLength", "maxLength", "minimum", "maximum",
-                        "exclusiveMinimum", "exclusiveMaximum", "minItems", "maxItems", "uniqueItems", "required",
-                        "additionalProperties"})
 
 
 def _schema_of(rule: Rule | None) -> dict:
@@ -103,80 +98,112 @@ def _end_anchored(pattern: str) -> re.Pattern:
 
 def _follow(node: Any, path) -> Any:
     for token in path:
-        node = node[token]
+        node = node[int(token)] if isinstance(node, list) else node[token]
     return node
 
 
-def _finite(value: Any) -> bool:
-    """Whether ``value`` holds no infinity or NaN (YAML has them, JSON does not: jsonschema-rs reads them its
-    own way, so ``Linter.findings`` leaves a document with one to python-jsonschema)."""
-    stack = [value]
-    while stack:
-        item = stack.pop()
-        kind = type(item)  # the loaders build plain dicts, lists and floats
-        if kind is dict:
-            stack.extend(item.values())
-        elif kind is list:
-            stack.extend(item)
-        elif kind is float and not math.isfinite(item):
-            return False
-    return True
+def _for_rs(value: Any, path: tuple = ()) -> tuple[Any, list[tuple]]:
+    """``value`` as jsonschema-rs can take it: each infinity or NaN (YAML has them, JSON does not) replaced by
+    null, and the paths of those replaced."""
+    kind = type(value)  # the loaders build plain dicts, lists and floats
+    if kind is float and not math.isfinite(value):
+        return None, [path]
+    if kind is dict or kind is list:
+        items = value.items() if kind is dict else enumerate(value)
+        copied, odd = {}, []
+        for key, item in items:
+            copied[key], found = _for_rs(item, (*path, key))
+            odd += found
+        if odd:
+            return (copied if kind is dict else list(copied.values())), odd
+    return value, []
 
 
 def schema_errors(rule: Rule | None, instance: Any, fast: bool) -> Iterable:
-    """The errors of one check on ``instance``: jsonschema-rs's, unless one of them needs python-jsonschema's own
-    message (a keyword ``describe`` does not word) or jsonschema-rs cannot take the data."""
-    if fast:
-        schema, errors = _schema_of(rule), []
-        try:
-            for e in rs_validator(rule).iter_errors(instance):
-                *where, keyword = e.schema_path
-                sub = _follow(schema, where)
-                if not (isinstance(sub, dict) and keyword in sub and (keyword in _DESCRIBED or "x-message" in sub)):
-                    break
-                path = tuple(e.instance_path)
-                errors.append(_Error(keyword, sub[keyword], sub, _follow(instance, path), path))
-            else:
-                return errors
-        except (ValueError, OverflowError):  # data jsonschema-rs cannot take (e.g. a non-string key)
-            pass
-    return python_validator(rule).iter_errors(instance)
+    """The errors of one check on ``instance``: jsonschema-rs's (python-jsonschema's when not ``fast``)."""
+    if not fast:
+        return python_validator(rule).iter_errors(instance)
+    schema, errors = _schema_of(rule), []
+    data, odd = _for_rs(instance)
+    for e in rs_validator(rule).iter_errors(data):
+        path = tuple(e.instance_path)
+        if path in odd:
+            continue  # judged on its own below
+        *where, keyword = e.schema_path
+        kind = type(e.kind).__name__
+        if kind == "PropertyNames":  # the error of the subschema: report the mapping's keyword
+            where = where[:max(i for i, t in enumerate(where) if t == "propertyNames")]
+            keyword = "propertyNames"
+        sub = _follow(schema, where)
+        if kind == "FalseSchema":  # properties/x: false, items: false, ...
+            sub, keyword = {"false": False}, "false"
+        errors.append(_Error(keyword, sub[keyword], sub, _follow(instance, path), path))
+    if odd:
+        errors += _numbers_alone(rule, data, instance, set(odd))
+    return errors
+
+
+def _numbers_alone(rule: Rule | None, data: Any, instance: Any, odd: set[tuple]) -> list[_Error]:
+    """python-jsonschema's errors on each infinity or NaN, under each subschema jsonschema-rs applied there:
+    python-jsonschema on a number alone runs no pattern."""
+    where = {"/" + "/".join(str(t).replace("~", "~0").replace("/", "~1") for t in p) if p else "": p for p in odd}
+    units = [u for u in rs_validator(rule).evaluate(data).list()["details"] if u["instanceLocation"] in where]
+    entries: list[tuple[str, dict]] = []
+    for unit in sorted(units, key=lambda u: len(u["evaluationPath"])):  # the subschemas the value was handed
+        path = unit["evaluationPath"]  # to, not their own parts
+        if not any(path.startswith(e + "/") for e, u in entries if u["instanceLocation"] == unit["instanceLocation"]):
+            entries.append((path, unit))
+    schema, python, errors = _schema_of(rule), python_validator(rule), []
+    for path, unit in entries:
+        if path.endswith("/contains"):
+            continue  # a failing item does not fail `contains`; its list is judged as a whole
+        at = where[unit["instanceLocation"]]
+        location = unit["schemaLocation"]
+        sub = _follow(schema, split_pointer(location.partition("#")[2] if "#" in location else location))
+        for e in python.evolve(schema=sub).iter_errors(_follow(instance, at)):
+            keyword = e.validator or "false"
+            errors.append(_Error(keyword, e.validator_value, e.schema if keyword != "false" else {"false": False},
+                                 e.instance, (*at, *e.absolute_path)))
+    return errors
 
 
 def is_secret(pointer: str) -> bool:
-    tokens = split_pointer(pointer)
-    return bool(tokens) and tokens[-1] in SECRET_KEYS
+    """Whether the value at ``pointer`` is (part of) a secret."""
+    return any(is_secret_key(t) for t in split_pointer(pointer))
+
+
+def shown_pointer(pointer: str) -> str:
+    """``pointer`` as a diagnostic shows it: no key that holds a secret, nothing under a secret key."""
+    return "".join(join_pointer("", t) for t in mask_tokens(split_pointer(pointer)))
 
 
 def field_label(pointer: str) -> str:
     """``/parameter/metadata_migration_parameter/locations/3/key`` → ``locations[3].key``."""
-    tokens = split_pointer(pointer)
+    tokens = mask_tokens(split_pointer(pointer))
     if len(tokens) > 2 and tokens[0] == "parameter":
         tokens = tokens[2:]
     label = ""
     for token in tokens:
         label += f"[{token}]" if token.isdigit() else (f".{token}" if label else token)
-    return f"`{label}`" if label else "the job"
+    return f"`{printable(label)}`" if label else "the job"
+
+
+HIDDEN = "a value (hidden)"
 
 
 def show(value: Any, pointer: str = "") -> str:
-    """A value as a message shows it: never a secret, never a whole block."""
+    """A value as a message shows it: never a secret, never a whole block, every character printable."""
     if is_secret(pointer):
-        return "a value (hidden)"
+        return HIDDEN
     if isinstance(value, (dict, list)):
         return type_name(value)
-    text = json.dumps(value, ensure_ascii=False)
+    text = printable(json.dumps(value, ensure_ascii=False))
     return text if len(text) <= 60 else text[:57] + "…\""
 
 
-# The value after a secret key, in YAML or JSON, block or flow style: never shown.
-_SECRET = re.compile(r"""(["']?(?:""" + "|".join(sorted(SECRET_KEYS)) +
-                     r""")["']?\s*:\s*)("(?:[^"\\]|\\.)*"|'[^']*'|[^,}\s#]+)""")
-
-
-def mask_secrets(line: str) -> str:
-    """A source line as a report may show it: the value of a secret key replaced by ``****``."""
-    return _SECRET.sub(lambda m: m.group(1) + "****", line)
+def key_label(key: str) -> str:
+    """A mapping key as a message names it."""
+    return f"`{printable(shown_key(key))}`"
 
 
 # A field name's last word and the word of the field usually meant by it: `principal_id` → `principal_name`
@@ -228,49 +255,156 @@ def _offending(value: Any, pattern: str, pointer: str) -> str:
     return f": {shown} at character {index} is not allowed{more}"
 
 
+def _bound(keyword: str) -> str:
+    return "at least" if keyword.startswith("min") else "at most"
+
+
+def _options(options: list) -> str:
+    return ", ".join(printable(o) if isinstance(o, str) else show(o) for o in options)
+
+
+def _enum(e, name, found):
+    options = [o for o in (e.validator_value if e.validator == "enum" else [e.validator_value])
+               if o not in e.schema.get("x-undocumented", ())]  # x-undocumented: accepted, not offered
+    value = e.instance
+    hint = e.schema.get("x-hints", {}).get(value) if isinstance(value, str) else None
+    suggestion = (e.schema.get("x-suggest", {}).get(value) if isinstance(value, str) else None) or \
+        did_you_mean(value, [o for o in options if isinstance(o, str)])
+    message = f"{name} must be {'one of ' if len(options) > 1 else ''}{_options(options)}; found {found}"
+    if suggestion:
+        message += f"; did you mean {printable(suggestion)}?"
+    if hint:
+        message += f" ({hint})"
+    return message, suggestion
+
+
+def _range(e, name, found):
+    low, high = e.schema.get("minimum"), e.schema.get("maximum")
+    if low is not None and high is not None:
+        return f"{name} must be between {low} and {high}; found {found}"
+    bound = {"minimum": "at least", "maximum": "at most", "exclusiveMinimum": "more than",
+             "exclusiveMaximum": "less than"}[e.validator]
+    return f"{name} must be {bound} {e.validator_value}; found {found}"
+
+
+def _length(e, name, found):
+    length = HIDDEN if found == HIDDEN else len(e.instance) if isinstance(e.instance, str) else 0
+    return f"{name} must be {_bound(e.validator)} {_plural(e.validator_value, 'character')} long; found {length}"
+
+
+def _extra_fields(e, name, found):
+    schema, instance = e.schema, e.instance if isinstance(e.instance, dict) else {}
+    extra = [k for k in instance if k not in schema.get("properties", {}) and
+             not any(_matches(p, k) for p in schema.get("patternProperties", {}))]
+    shown = ", ".join(key_label(k) for k in extra[:5]) + (", …" if len(extra) > 5 else "")
+    return f"{name} has {'a field' if len(extra) == 1 else 'fields'} this rule does not allow: {shown}"
+
+
+def _field_names(e, name, found):
+    names = [k for k in (e.instance if isinstance(e.instance, dict) else ())
+             if not _compiled(json.dumps(e.validator_value)).is_valid(k)]
+    return f"{name} has field names this rule does not allow: {', '.join(key_label(k) for k in names[:5])}"
+
+
+def _dependent(e, name, found):
+    instance = e.instance if isinstance(e.instance, dict) else {}
+    for key, needed in e.validator_value.items():
+        missing = [m for m in needed if key in instance and m not in instance]
+        if missing:
+            return f"{name} has {key_label(key)}, which needs {', '.join(key_label(m) for m in missing)}"
+    return f"{name} lacks a field that another of its fields needs"
+
+
+def _size(e, found, what: str) -> str:
+    """How many items or fields ``e.instance`` has (not said of a secret)."""
+    size = len(e.instance) if isinstance(e.instance, (dict, list)) else 0
+    return f"{'some' if found == HIDDEN else size} {what}{'' if size == 1 and found != HIDDEN else 's'}"
+
+
+def _count(e, name, found):
+    what = "field" if e.validator.endswith("Properties") else "item"
+    return f"{name} has {_size(e, found, what)}; {_bound(e.validator)} {e.validator_value} allowed"
+
+
+def _items(e, name, found):
+    allowed = len(e.schema.get("prefixItems", []))
+    return f"{name} has {_size(e, found, 'item')}; at most {allowed} allowed"
+
+
+def _contains(e, name, found):
+    low = e.schema.get("minContains", 1)
+    high = e.schema.get("maxContains")
+    wanted = f"at least {low}" + (f" and at most {high}" if high is not None else "")
+    return f"{name} must hold {wanted} {'item' if low == 1 and high is None else 'items'} matching its `contains`"
+
+
+# Each JSON Schema keyword a rule may use, worded from the schema and the value (``found``, masked) alone.
+_WORDS = {
+    "type": lambda e, name, found: f"{name} must be "
+            f"{' or '.join(_TYPE_WORDS[t] for t in ([e.validator_value] if isinstance(e.validator_value, str) else e.validator_value))}; found {found}",
+    "enum": _enum,
+    "const": _enum,
+    "pattern": lambda e, name, found: f"{name} must " + (f"contain only {e.schema['x-expected']}" if "x-expected" in
+                                                          e.schema else f"match {printable(e.validator_value)}")
+                                      + f"; found {found}" + ("" if found == HIDDEN else
+                                                              _offending(e.instance, e.validator_value, "")),
+    "minLength": _length,
+    "maxLength": _length,
+    "minimum": _range,
+    "maximum": _range,
+    "exclusiveMinimum": _range,
+    "exclusiveMaximum": _range,
+    "multipleOf": lambda e, name, found: f"{name} must be a multiple of {e.validator_value}; found {found}",
+    "minItems": _count,
+    "maxItems": _count,
+    "minProperties": _count,
+    "maxProperties": _count,
+    "uniqueItems": lambda e, name, found: f"{name} lists the same item twice",
+    "contains": _contains,
+    "minContains": _contains,
+    "maxContains": _contains,
+    "items": _items,
+    "prefixItems": _items,
+    "additionalProperties": _extra_fields,
+    "unevaluatedProperties": _extra_fields,
+    "unevaluatedItems": lambda e, name, found: f"{name} has items this rule does not allow",
+    "propertyNames": _field_names,
+    "dependentRequired": _dependent,
+    "required": lambda e, name, found: f"{name} is missing required field "
+                                       f"{', '.join(key_label(m) for m in _missing(e))}",
+    "not": lambda e, name, found: f"{name} must not match the schema under `not`; found {found}",
+    "anyOf": lambda e, name, found: f"{name} must match at least one of {len(e.validator_value)} alternatives; "
+                                    f"found {found}",
+    "oneOf": lambda e, name, found: f"{name} must match exactly one of {len(e.validator_value)} alternatives; "
+                                    f"found {found}",
+    "allOf": lambda e, name, found: f"{name} must match all of {len(e.validator_value)} schemas; found {found}",
+    "false": lambda e, name, found: f"{name} is not allowed here",
+}
+# The keywords lflint words: every other keyword (if/then/else, $ref, dependentSchemas, properties, ...) only hands
+# a value to a subschema, whose own keyword is what fails; `format` is an annotation in 2020-12, never checked.
+DESCRIBED = frozenset(_WORDS)
+
+
 def describe(error, pointer: str) -> tuple[str, str | None]:
-    """(message, suggestion) for one jsonschema error at ``pointer``."""
-    keyword, schema, value, expected = error.validator, error.schema, error.instance, error.validator_value
-    name, found = field_label(pointer), show(value, pointer)
-    if isinstance(schema, dict) and "x-message" in schema:  # a rule's own wording for this subschema
-        return schema["x-message"].format(field=name, value=found), None
-    if keyword == "type":
-        types = [expected] if isinstance(expected, str) else expected
-        return f"{name} must be {' or '.join(_TYPE_WORDS[t] for t in types)}; found {found}", None
-    if keyword in ("enum", "const"):
-        options = [o for o in (expected if keyword == "enum" else [expected])  # x-undocumented: accepted, not offered
-                   if o not in schema.get("x-undocumented", ())]
-        hint = schema.get("x-hints", {}).get(value) if isinstance(value, str) else None
-        suggestion = (schema.get("x-suggest", {}).get(value) if isinstance(value, str) else None) or \
-            did_you_mean(value, [o for o in options if isinstance(o, str)])
-        message = f"{name} must be {'one of ' if len(options) > 1 else ''}{', '.join(map(str, options))}; found {found}"
-        if suggestion:
-            message += f"; did you mean {suggestion}?"
-        if hint:
-            message += f" ({hint})"
-        return message, suggestion
-    if keyword == "pattern":
-        what = f"contain only {schema['x-expected']}" if "x-expected" in schema else f"match {expected}"
-        return f"{name} must {what}; found {found}{_offending(value, expected, pointer)}", None
-    if keyword in ("minLength", "maxLength"):
-        bound = "at least" if keyword == "minLength" else "at most"
-        length = len(value) if isinstance(value, str) else 0
-        return f"{name} must be {bound} {_plural(expected, 'character')} long; found {length}", None
-    if keyword in ("minimum", "maximum", "exclusiveMinimum", "exclusiveMaximum"):
-        low, high = schema.get("minimum"), schema.get("maximum")
-        if low is not None and high is not None:
-            return f"{name} must be between {low} and {high}; found {found}", None
-        bound = {"minimum": "at least", "maximum": "at most", "exclusiveMinimum": "more than",
-                 "exclusiveMaximum": "less than"}[keyword]
-        return f"{name} must be {bound} {expected}; found {found}", None
-    if keyword in ("minItems", "maxItems"):
-        bound = "at least" if keyword == "minItems" else "at most"
-        return (f"{name} has {_plural(len(value), 'item')}; {bound} {expected} allowed", None)
-    if keyword == "uniqueItems":
-        return f"{name} lists the same item twice", None
-    if is_secret(pointer) or any(k in SECRET_KEYS for k in (value if isinstance(value, dict) else ())):
+    """(message, suggestion) for one schema error at ``pointer``: lflint's wording, never the validator's."""
+    name, found = field_label(pointer), show(error.instance, pointer)
+    if isinstance(error.schema, dict) and "x-message" in error.schema:  # a rule's own wording for this subschema
+        return error.schema["x-message"].format(field=name, value=found), None
+    word = _WORDS.get(error.validator or "false")
+    if word is None:
         return f"{name} does not satisfy this rule", None
-    return f"{name}: {error.message}", None
+    message = word(error, name, found)
+    return message if isinstance(message, tuple) else (message, None)
+
+
+@cache
+def _compiled(schema_json: str):
+    return _compile(json.loads(schema_json))
+
+
+def _matches(pattern: str, text: str) -> bool:
+    """``pattern`` searched in ``text`` by jsonschema-rs's engine (linear time, as JSON Schema reads patterns)."""
+    return not _compiled(json.dumps({"pattern": pattern})).is_valid(text)
 
 
 class Linter:
@@ -300,18 +434,15 @@ class Linter:
         return _compile({"allOf": parts} if parts else {})
 
     def _passes(self, data: Any) -> bool:
-        try:
-            return self._gate.is_valid(data)
-        except (ValueError, OverflowError):
-            return False
+        standin, odd = _for_rs(data)
+        return not odd and self._gate.is_valid(standin)
 
     def findings(self, data: dict) -> list[Finding]:
         findings = []
-        fast = self.fast and _finite(data)
-        if not (fast and self._passes(data)):
-            findings.extend(self._structural(data, fast))
+        if not (self.fast and self._passes(data)):
+            findings.extend(self._structural(data, self.fast))
             for rule in self.declarative:
-                findings.extend(self._declarative(rule, data, fast))
+                findings.extend(self._declarative(rule, data, self.fast))
         if self.coded or findings:
             from . import checks  # noqa: PLC0415
 
@@ -338,8 +469,8 @@ class Linter:
                 known = error.schema.get("properties", {})
                 for key in error.instance:
                     if key not in known and rule:
-                        suggestion = did_you_mean(key, known)
-                        message = f"unknown field `{key}` in {field_label(pointer)}"
+                        suggestion = did_you_mean(shown_key(key), known)  # a secret's characters choose nothing
+                        message = f"unknown field {key_label(key)} in {field_label(pointer)}"
                         if suggestion:
                             message += f"; did you mean `{suggestion}`?"
                         yield Finding(rule, join_pointer(pointer, key), message, suggestion, True)
@@ -374,17 +505,17 @@ class Linter:
 
     # -- diagnostics ---------------------------------------------------------------------------------------------
 
-    def lint_source(self, raw: bytes | str, filename: str) -> tuple[list[Diagnostic], list[Document]]:
-        """Diagnostics for one file (sorted), and its documents (for suppression comments and fixes)."""
-        documents, problems = load(raw, filename, self.max_bytes)
+    def lint_source(self, raw: bytes | str, filename: str) -> tuple[list[Diagnostic], Source | None]:
+        """Diagnostics for one file (sorted), and its source (for suppression comments, excerpts and fixes)."""
+        source, documents, problems = load_source(raw, filename, self.max_bytes)
         diagnostics = [self._problem(filename, p) for p in problems if p.rule in self.rules]
         for doc in documents:
             for f in self.findings(doc.data):
                 line, col, end_line, end_col = doc.locate(f.pointer, f.at_key)
                 diagnostics.append(Diagnostic(filename, doc.index, line, col, end_line, end_col, f.rule.id,
-                                              f.rule.slug, self.severity(f.rule), f.message, f.pointer,
-                                              f.suggestion))
-        return sorted(set(diagnostics)), documents
+                                              f.rule.slug, self.severity(f.rule), f.message,
+                                              shown_pointer(f.pointer), f.suggestion))
+        return sorted(set(diagnostics)), source
 
     def severity(self, rule: Rule) -> str:
         return self.severities.get(rule.id, rule.severity)

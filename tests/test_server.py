@@ -230,3 +230,15 @@ def test_an_internal_error_is_published_not_swallowed(monkeypatch, tmp_path):
     [params] = published
     [diagnostic] = params.diagnostics
     assert diagnostic.message.startswith("lflint: internal error: KeyError in ") and params.version == 3
+
+
+@pytest.mark.asyncio
+async def test_diagnostics_never_carry_a_secret(client: LanguageClient, tmp_path):
+    secret = "Zq8vK3ySecretValue"  # typed into a key (a flow-mapping typo): lflint shows `password:****`
+    text = GOOD.replace("metadata_discovery_parameter:\n", f"metadata_discovery_parameter:\n    password:{secret}: 1\n")
+    path = tmp_path / "secret.lfjob.yaml"
+    await diagnostics_after(client, lambda: open_doc(client, path, text))
+    [found] = client.diagnostics[path.as_uri()]
+    assert found.code == "LF102" and "`password:****`" in found.message
+    assert "Zq8vK" not in json.dumps([found.message, found.data])
+    assert found.range == lsp.Range(lsp.Position(4, 4), lsp.Position(4, 8))  # the mask's width, not the key's

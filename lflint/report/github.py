@@ -1,5 +1,6 @@
 """GitHub Actions workflow commands: annotations on the pull request's diff."""
 
+from ..secrets import printable
 from . import relative_uri
 
 COMMANDS = {"error": "error", "warning": "warning", "info": "notice"}
@@ -15,6 +16,6 @@ def _property(text: str) -> str:
 
 def render(diagnostics, rules, **_):
     return "".join(
-        f"::{COMMANDS[d.severity]} file={_property(relative_uri(d.file))},line={d.line},col={d.column},"
+        f"::{COMMANDS[d.severity]} file={_property(printable(relative_uri(d.file)))},line={d.line},col={d.column},"
         f"endLine={d.end_line},endColumn={d.end_column},title={_property(f'{d.rule} ({d.name})')}::"
         f"{_data(d.message)}\n" for d in diagnostics)

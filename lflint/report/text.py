@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from collections import Counter
 
+from ..secrets import printable
+
 _COLOURS = {"error": "31", "warning": "33", "info": "34"}
 
 
@@ -21,7 +23,7 @@ def render(diagnostics, rules, *, lines=None, colour=False, files=0, **_):
 def block(d, line: str | None, colour: bool = False) -> str:
     """One finding: its location, rule and message, then the source line with a caret under the span."""
     severity = _style(d.severity, _COLOURS[d.severity] + ";1", colour)
-    out = [f"{_style(d.file, '1', colour)}:{d.line}:{d.column}: {_style(d.rule, '1', colour)} [{severity}] "
+    out = [f"{_style(printable(d.file), '1', colour)}:{d.line}:{d.column}: {_style(d.rule, '1', colour)} [{severity}] "
            f"{d.message}"]
     if line and line.strip():  # masked already where it was read (api.excerpt_lines)
         width = max(1, (d.end_column if d.end_line == d.line else len(line) + 1) - d.column)
