@@ -104,19 +104,43 @@ def _follow(node: Any, path) -> Any:
 
 def _for_rs(value: Any, path: tuple = ()) -> tuple[Any, list[tuple]]:
     """``value`` as jsonschema-rs can take it: each infinity or NaN (YAML has them, JSON does not) replaced by
-    null, and the paths of those replaced."""
+    null, and the paths of those replaced; a lone surrogate (JSON's ``"\\ud800"``) in a string or key by U+FFFD."""
     kind = type(value)  # the loaders build plain dicts, lists and floats
     if kind is float and not math.isfinite(value):
         return None, [path]
+    if kind is str:
+        return _no_surrogate(value), []
     if kind is dict or kind is list:
         items = value.items() if kind is dict else enumerate(value)
-        copied, odd = {}, []
+        copied, odd, changed = {}, [], False
         for key, item in items:
-            copied[key], found = _for_rs(item, (*path, key))
+            copied[_no_surrogate(key) if kind is dict else key], found = _for_rs(item, (*path, key))
             odd += found
-        if odd:
+            changed = changed or bool(found) or copied.get(key, copied) is not item
+        if changed:
             return (copied if kind is dict else list(copied.values())), odd
     return value, []
+
+
+def _no_surrogate(text: str) -> str:
+    if text.isascii():
+        return text
+    try:
+        text.encode("utf-8")
+        return text
+    except UnicodeEncodeError:
+        return "".join("\ufffd" if "\ud800" <= c <= "\udfff" else c for c in text)
+
+
+def _original(instance: Any, path: tuple) -> tuple:
+    """``path`` in ``instance`` for a path jsonschema-rs gave in its copy (keys with a surrogate were changed)."""
+    out = []
+    for token in path:
+        if isinstance(instance, dict) and token not in instance:
+            token = next(k for k in instance if _no_surrogate(k) == token)
+        out.append(token)
+        instance = instance[token]
+    return tuple(out)
 
 
 def schema_errors(rule: Rule | None, instance: Any, fast: bool) -> Iterable:
@@ -126,7 +150,7 @@ def schema_errors(rule: Rule | None, instance: Any, fast: bool) -> Iterable:
     schema, errors = _schema_of(rule), []
     data, odd = _for_rs(instance)
     for e in rs_validator(rule).iter_errors(data):
-        path = tuple(e.instance_path)
+        path = _original(instance, tuple(e.instance_path))
         if path in odd:
             continue  # judged on its own below
         *where, keyword = e.schema_path
