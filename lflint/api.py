@@ -6,7 +6,6 @@ The CLI, the pre-commit hook and the language server all go through ``Runner``.
 from __future__ import annotations
 
 import os
-import re
 import stat
 import sys
 from functools import cache
@@ -32,8 +31,9 @@ class FileResult(NamedTuple):
     name: str
     diagnostics: list[Diagnostic]
     lines: dict[int, str] = {}  # a shared default, never changed
-    key: str | None = None  # the cache key of the file's content and settings, when the cache is on
+    key: str | None = None  # the cache key of the file's content and settings, when it is to be cached
     error: str | None = None  # an internal error that kept the file from being linted (a bug in lflint)
+    cached: bool = False  # answered from the cache
 
 
 class Runner:
@@ -141,11 +141,22 @@ class Runner:
             from .cache import file_key, settings_key  # noqa: PLC0415
 
             key = file_key(raw, settings_key(settings, self._stamp(settings)))
-            hit = self.cache.get(name, key)
+            linter = self.linter_for(settings)
+            hit = self.cache.get(name, key, linter.rules, linter.severity)
             if hit is not None:
-                return FileResult(name, *hit)
+                return FileResult(name, hit, self._excerpts(raw, name, settings, hit), cached=True)
         diagnostics, source = self._lint(raw, name, settings)
         return FileResult(name, diagnostics, excerpt_lines(source, diagnostics), key)
+
+    @staticmethod
+    def _excerpts(raw: bytes, name: str, settings: Settings, diagnostics: list[Diagnostic]) -> dict[int, str]:
+        """The excerpt lines of cached findings, read again from the file (the cache holds no source text); only
+        a file with findings is loaded again, to mask its secrets from the parsed document."""
+        if not diagnostics:
+            return {}
+        from .documents import load_source  # noqa: PLC0415
+
+        return excerpt_lines(load_source(raw, name, settings.max_file_size)[0], diagnostics)
 
     def run(self, paths: Iterable[str | os.PathLike], jobs: int | None = None) -> Iterator[FileResult]:
         """``check_file`` over ``expand(paths)``, in that order; ``jobs`` > 1 spreads the files over processes
@@ -167,7 +178,7 @@ class Runner:
         try:
             for result in results:
                 if self.cache is not None and result.key is not None:
-                    self.cache.put(result.name, result.key, result.diagnostics, result.lines)
+                    self.cache.put(result.name, result.key, result.diagnostics)
                 yield result
         finally:
             if jobs > 1:
@@ -297,7 +308,10 @@ def _linter(settings: Settings, stamp: tuple) -> Linter:
               or any(matches(r, s) for s in settings.extend_select)]
     chosen = [r for r in chosen if not any(matches(r, s) for s in settings.ignore)]
     severities = {r.id: level for name, level in settings.severity for r in every.values() if matches(r, name)}
-    return Linter(chosen, Context(re.compile(settings.placeholder)), severities, max_bytes=settings.max_file_size)
+    from .compiler import compile_pattern  # noqa: PLC0415
+
+    return Linter(chosen, Context(compile_pattern(settings.placeholder)), severities,
+                  max_bytes=settings.max_file_size)
 
 
 def _enabled_id(linter: Linter, name: str) -> str | None:

@@ -5,12 +5,21 @@ key hashes the file's bytes and everything else the findings depend on: the effe
 and the job schema (a new lflint version also starts a new file). An unchanged repository is re-linted at the cost of reading
 and hashing its files. The file is read once and written back only when something changed, through a temporary
 file and an atomic rename, so concurrent runs (two pre-commit hooks) never see half a file: the last one wins.
+
+The cache directory may come from anywhere (a CI cache restored from another branch, a directory committed to the
+repository), so what is read back is trusted only as far as it proves itself (docs/security.md, "Cache"): each
+entry carries an HMAC made with a secret kept in the user's cache directory (``machine_key``), never in the
+repository, and is validated like input (types, ranges, rules the run knows, their severities); anything else is a
+miss. Links are never followed there, and the cache holds no source text: excerpts are read again from the file.
 """
 
 from __future__ import annotations
 
 import hashlib
+import hmac
 import json
+import os
+import stat
 from functools import cache
 from pathlib import Path
 
@@ -19,6 +28,9 @@ from .config import Settings
 from .diagnostic import Diagnostic
 from .fileio import write_atomic
 from .rules import JOB_SCHEMA, RULES_DIR
+
+_NOFOLLOW = getattr(os, "O_NOFOLLOW", 0)
+KEY_BYTES = 32
 
 
 @cache
@@ -36,30 +48,116 @@ def file_key(raw: bytes, settings_hash: str) -> str:
     return hashlib.sha256(raw + settings_hash.encode()).hexdigest()
 
 
+def user_cache_dir() -> Path:
+    """``$XDG_CACHE_HOME/lflint``, else ``~/.cache/lflint``."""
+    base = os.environ.get("XDG_CACHE_HOME", "")
+    return (Path(base) if os.path.isabs(base) else Path.home() / ".cache") / "lflint"
+
+
+@cache
+def machine_key() -> bytes | None:
+    """The secret that signs cache entries: 32 random bytes in the user's cache directory (0600), made once per
+    user; None (so no cache) when it cannot be made or read safely."""
+    import secrets  # noqa: PLC0415
+    import tempfile  # noqa: PLC0415
+
+    try:
+        directory = user_cache_dir()
+        directory.mkdir(mode=0o700, parents=True, exist_ok=True)
+        path = directory / "cache-key"
+        if not os.path.lexists(path):
+            fd, temporary = tempfile.mkstemp(dir=directory, prefix=".cache-key.")  # 0600
+            try:
+                os.write(fd, secrets.token_bytes(KEY_BYTES))
+                os.close(fd)
+                try:
+                    os.link(temporary, path)  # atomic: a concurrent run sees the whole key or none
+                except FileExistsError:
+                    pass
+            finally:
+                os.unlink(temporary)
+        return _read_private(path)
+    except (OSError, RuntimeError, ValueError):  # no home, a read-only one, or a key that is not ours alone
+        return None
+
+
+def _read_private(path: Path) -> bytes:
+    fd = os.open(path, os.O_RDONLY | _NOFOLLOW)
+    try:
+        info = os.fstat(fd)
+        mine = not hasattr(os, "geteuid") or info.st_uid == os.geteuid()
+        if not stat.S_ISREG(info.st_mode) or info.st_mode & 0o077 or not mine or info.st_size != KEY_BYTES:
+            raise ValueError(path)
+        return os.read(fd, KEY_BYTES)
+    finally:
+        os.close(fd)
+
+
+def _read_regular(path: Path) -> bytes | None:
+    """A regular file's bytes, without following a link (nor blocking on a FIFO); None for anything else."""
+    try:
+        fd = os.open(path, os.O_RDONLY | _NOFOLLOW | getattr(os, "O_NONBLOCK", 0))
+    except OSError:
+        return None
+    with os.fdopen(fd, "rb") as fh:
+        return fh.read() if stat.S_ISREG(os.fstat(fd).st_mode) else None
+
+
+def _int(value, low: int) -> bool:
+    return type(value) is int and value >= low
+
+
+def _valid(fields, rules: dict, severity_of) -> bool:
+    """Whether one cached finding is one this run could report (see ``Cache.put`` for the fields)."""
+    if type(fields) is not list or len(fields) != 11:
+        return False
+    document, line, column, end_line, end_column, rule_id, slug, severity, message, pointer, suggestion = fields
+    rule = rules.get(rule_id) if type(rule_id) is str else None
+    return (rule is not None and slug == rule.slug and severity == severity_of(rule)
+            and _int(document, 0) and _int(line, 1) and _int(column, 1) and _int(end_line, line)
+            and _int(end_column, 1 if end_line > line else column) and type(message) is str and message
+            and type(pointer) is str and (pointer == "" or pointer.startswith("/"))
+            and (suggestion is None or type(suggestion) is str))
+
+
 class Cache:
     def __init__(self, directory: Path):
         self.path = directory / f"lflint-{__version__}.json"
         self.changed = False
+        self.secret = None if directory.is_symlink() else machine_key()  # None: every lookup misses, no write
+        self.entries: dict[str, list] = {}
+        raw = _read_regular(self.path) if self.secret else None
         try:
-            self.entries: dict[str, list] = json.loads(self.path.read_text(encoding="utf-8"))
-            if not isinstance(self.entries, dict):
-                raise ValueError
-        except (OSError, ValueError):  # no cache yet, or one that cannot be read: start afresh
-            self.entries = {}
+            entries = json.loads(raw) if raw else {}
+        except ValueError:  # a cache that cannot be read: start afresh
+            entries = {}
+        if isinstance(entries, dict):
+            self.entries = entries
 
-    def get(self, name: str, key: str) -> tuple[list[Diagnostic], dict[int, str]] | None:
+    def _mac(self, name: str, key: str, fields: list) -> str:
+        message = json.dumps([name, key, fields], ensure_ascii=False, separators=(",", ":")).encode()
+        return hmac.new(self.secret, message, hashlib.sha256).hexdigest()
+
+    def get(self, name: str, key: str, rules: dict, severity_of) -> list[Diagnostic] | None:
+        """The findings cached for ``name`` with ``key``, if the entry is signed by this user's key and every
+        finding is one the run's ``rules`` (by id) could report at ``severity_of(rule)``; else None (a miss)."""
         entry = self.entries.get(name)
-        if not entry or entry[0] != key:
+        if not self.secret or type(entry) is not list or len(entry) != 3 or entry[0] != key:
             return None
-        try:
-            return [Diagnostic(name, *d) for d in entry[1]], {int(n): line for n, line in entry[2].items()}
-        except (TypeError, ValueError, AttributeError):
+        fields, mac = entry[1], entry[2]
+        if type(mac) is not str or type(fields) is not list or not hmac.compare_digest(
+                mac, self._mac(name, key, fields)):
             return None
+        if not all(_valid(f, rules, severity_of) for f in fields):
+            return None
+        return [Diagnostic(name, *f) for f in fields]
 
-    def put(self, name: str, key: str, diagnostics: list[Diagnostic], lines: dict[int, str]) -> None:
+    def put(self, name: str, key: str, diagnostics: list[Diagnostic]) -> None:
+        if not self.secret:
+            return
         fields = [[d.document, d.line, d.column, d.end_line, d.end_column, d.rule, d.name, d.severity, d.message,
                    d.pointer, d.suggestion] for d in diagnostics]
-        self.entries[name] = [key, fields, lines]
+        self.entries[name] = [key, fields, self._mac(name, key, fields)]
         self.changed = True
 
     def save(self) -> None:
@@ -68,9 +166,15 @@ class Cache:
         directory = self.path.parent
         try:
             directory.mkdir(parents=True, exist_ok=True)
-            ignore = directory / ".gitignore"
-            if not ignore.exists():
-                ignore.write_text("# Created by lflint: this directory is a cache, never commit it.\n*\n")
+            if directory.is_symlink():
+                return
+            try:  # O_EXCL: an existing .gitignore, or a link of that name, is left alone (never written through)
+                fd = os.open(directory / ".gitignore", os.O_WRONLY | os.O_CREAT | os.O_EXCL | _NOFOLLOW, 0o666)
+            except FileExistsError:
+                pass
+            else:
+                with os.fdopen(fd, "w", encoding="utf-8") as fh:
+                    fh.write("# Created by lflint: this directory is a cache, never commit it.\n*\n")
             write_atomic(self.path, json.dumps(self.entries, ensure_ascii=False, separators=(",", ":")))
         except OSError:  # a read-only checkout: linting still worked, only the cache is lost
             pass

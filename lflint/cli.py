@@ -100,12 +100,14 @@ def check(paths, fmt, fail_on, output_file, statistics, stdin_filename, no_color
     rules = runner.linter_for(runner.settings_for(Path.cwd() / "x")).rules  # a bad selector fails before any work
     colour = not no_color and "NO_COLOR" not in os.environ and sys.stdout.isatty()
     stream = fmt == "text" and not output_file  # print each file's findings as soon as they are known
-    diagnostics, names, lines, errors = [], [], {}, []
+    diagnostics, names, lines, errors, inputs, cached = [], [], {}, [], [], 0
     for result in _results(runner, paths or ["."], stdin_filename, jobs):
+        inputs.append(result.name)
         result = _printable_name(result)
         if result.error:
             errors.append(f"lflint: {result.name}: {result.error}")
         names.append(result.name)
+        cached += result.cached
         diagnostics.extend(result.diagnostics)
         if stream:
             click.echo(_printable("".join(text.block(d, result.lines.get(d.line), colour)
@@ -117,14 +119,16 @@ def check(paths, fmt, fail_on, output_file, statistics, stdin_filename, no_color
     else:
         report = _render(fmt, diagnostics, rules, lines=lines, colour=colour, files=len(names), paths=names)
         if output_file:
-            from .fileio import write_atomic  # noqa: PLC0415
-
-            write_atomic(Path(output_file), report)
+            _write_report(Path(output_file), report, inputs)
             click.echo(text.summary(diagnostics, len(names)))
         else:
             click.echo(report, nl=False)
     if statistics:
-        _statistics(diagnostics, err=fmt != "text" and not output_file)
+        err = fmt != "text" and not output_file
+        _statistics(diagnostics, err)
+        if runner.cache is not None:
+            click.echo(f"{cached} of {len(names)} file{'s' if len(names) != 1 else ''} answered from the cache",
+                       err=err)
     for error in errors:
         click.echo(error, err=True)
     sys.exit(2 if errors else 1 if any(runner.fails(d) for d in diagnostics) else 0)
@@ -143,6 +147,30 @@ def _printable_name(result):
     except UnicodeEncodeError:
         name = result.name.encode("utf-8", "surrogateescape").decode("utf-8", "backslashreplace")
         return result._replace(name=name, diagnostics=[d._replace(file=name) for d in result.diagnostics])
+
+
+def _write_report(path: Path, report: str, inputs: list[str]) -> None:
+    """Write the report (atomically), never over one of the files it reports on; failing is one line, exit 2."""
+    from .fileio import write_atomic  # noqa: PLC0415
+
+    try:
+        target = os.stat(path)
+    except OSError:
+        target = None  # a new file cannot be an input
+    for name in inputs if target else ():
+        try:
+            same = os.path.samestat(target, os.stat(name))
+        except OSError:
+            continue
+        if same:
+            click.echo(f"lflint: error: --output-file {click.format_filename(path)} is one of the files linted; "
+                       "not overwritten", err=True)
+            sys.exit(2)
+    try:
+        write_atomic(path, report)
+    except OSError as exc:
+        click.echo(f"lflint: error: cannot write {click.format_filename(path)}: {exc.strerror or exc}", err=True)
+        sys.exit(2)
 
 
 def _results(runner, paths, stdin_filename, jobs):

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import fnmatch
-import re
 from functools import cache
 from pathlib import Path
 from typing import Any, NamedTuple
@@ -103,10 +102,11 @@ def _check(path: Path, table: dict) -> dict[str, Any]:
         elif name == "placeholder":
             if not isinstance(value, str):
                 raise ConfigError(f"{where} must be a regular expression string")
-            try:
-                re.compile(value)
-            except re.error as exc:
-                raise ConfigError(f"{where} is not a valid regular expression: {exc}") from None
+            from .compiler import pattern_error  # noqa: PLC0415
+
+            problem = pattern_error(value)
+            if problem:
+                raise ConfigError(f"{where} is {problem}: {value!r}")
         out[name] = value
     return out
 

@@ -66,34 +66,9 @@ def rs_validator(rule: Rule | None):
 @cache
 def python_validator(rule: Rule | None):
     """python-jsonschema's validator of the same check: the reference, and the fallback for rare keywords."""
-    from jsonschema import Draft202012Validator, validators  # noqa: PLC0415
+    from .compiler import python_validator as compile_python  # noqa: PLC0415
 
-    return validators.extend(Draft202012Validator, {"pattern": _pattern})(_schema_of(rule))
-
-
-def _pattern(validator, pattern, instance, schema):
-    """``pattern`` as JSON Schema (ECMA-262) reads ``$``: the end of the string, never before a final newline
-    (python-jsonschema's ``re.search`` lets ``^[a-z]+$`` pass ``"abc\n"``; jsonschema-rs does not)."""
-    if validator.is_type(instance, "string") and not _end_anchored(pattern).search(instance):
-        from jsonschema.exceptions import ValidationError  # noqa: PLC0415
-
-        yield ValidationError(f"{instance!r} does not match {pattern!r}")
-
-
-@cache
-def _end_anchored(pattern: str) -> re.Pattern:
-    out, in_class, escaped = [], False, False
-    for char in pattern:
-        if escaped:
-            escaped = False
-        elif char == "\\":
-            escaped = True
-        elif char in "[]":
-            in_class = char == "["
-        elif char == "$" and not in_class:
-            char = r"\Z"
-        out.append(char)
-    return re.compile("".join(out))
+    return compile_python(_schema_of(rule))
 
 
 def _follow(node: Any, path) -> Any:
@@ -568,9 +543,9 @@ def _missing(error) -> list[str]:
 
 
 def _compile(schema: dict):
-    import jsonschema_rs  # noqa: PLC0415
+    from .compiler import compile_schema  # noqa: PLC0415 - offline, with bounded patterns
 
-    return jsonschema_rs.Draft202012Validator(schema)
+    return compile_schema(schema)
 
 
 def _at(given: str, schema: dict) -> dict:

@@ -53,9 +53,18 @@ def json_file(path: Path) -> Any:
 
 @cache
 def _rule_validator():
+    from .compiler import python_validator  # noqa: PLC0415
+
+    return python_validator(json_file(SCHEMAS_DIR / "rule.schema.json"))
+
+
+@cache
+def _meta_validator():
     from jsonschema import Draft202012Validator  # noqa: PLC0415
 
-    return Draft202012Validator(json_file(SCHEMAS_DIR / "rule.schema.json"))
+    from .compiler import python_validator  # noqa: PLC0415
+
+    return python_validator(Draft202012Validator.META_SCHEMA)
 
 
 def load_rule_file(path: Path, builtin: bool) -> Rule:
@@ -91,16 +100,7 @@ def validate_rule(path: Path, data: Any) -> None:
     if data["id"].startswith("LF"):
         raise RuleError(f"{path}: the LF prefix is lflint's own; give your rules a prefix of your own")
     if "then" in data:
-        from jsonschema import Draft202012Validator  # noqa: PLC0415
-        from jsonschema.exceptions import SchemaError  # noqa: PLC0415
-
-        try:
-            Draft202012Validator.check_schema(data["then"])
-        except SchemaError as exc:
-            raise RuleError(f"{path}: `then` is not a valid JSON Schema: {exc.message}") from None
-        remote = next((ref for ref in _refs(data["then"]) if not ref.startswith("#")), None)
-        if remote:
-            raise RuleError(f"{path}: `then` refers to {remote!r}; lflint never fetches schemas: use local $defs")
+        _validate_then(path, data["then"])
         for template in _values(data["then"], "x-message"):
             _check_template(path, "x-message", template, ("field", "value"))
     if "message" in data:
@@ -124,11 +124,6 @@ def _check_template(path: Path, key: str, template: Any, fields: tuple[str, ...]
             raise RuleError(f"{path}: `{key}` names {{{name}}}; a template may name {allowed}")
 
 
-def _refs(node: Any) -> Iterator[str]:
-    for key in ("$ref", "$dynamicRef"):
-        yield from (v for v in _values(node, key) if isinstance(v, str))
-
-
 def _values(node: Any, name: str) -> Iterator[Any]:
     """The values of every ``name`` key at any depth of ``node``."""
     if isinstance(node, dict):
@@ -139,6 +134,47 @@ def _values(node: Any, name: str) -> Iterator[Any]:
     elif isinstance(node, list):
         for value in node:
             yield from _values(value, name)
+
+
+META_SCHEMA = "https://json-schema.org/draft/2020-12/schema"  # the dialect of every rule's `then`
+
+
+def _validate_then(path: Path, then: dict) -> None:
+    """A user rule's schema: valid, self-contained (nothing to fetch) and runnable by lflint's engines."""
+    from jsonschema.exceptions import best_match  # noqa: PLC0415
+
+    error = best_match(_meta_validator().iter_errors(then))
+    if error is not None:
+        raise RuleError(f"{path}: `then` is not a valid JSON Schema: {error.message}")
+    for keyword in ("$ref", "$dynamicRef", "$schema", "$id"):
+        for value in _values(then, keyword):
+            if not isinstance(value, str):  # a property of that name
+                continue
+            if keyword in ("$ref", "$dynamicRef") and not value.startswith("#"):
+                raise RuleError(f"{path}: `then` refers to {value!r}; lflint never fetches schemas: use local $defs")
+            if keyword == "$schema" and value.rstrip("#") != META_SCHEMA:
+                raise RuleError(f"{path}: `then` declares $schema {value!r}; a rule's schema is JSON Schema 2020-12 "
+                                "and lflint never fetches meta-schemas: remove it")
+            if keyword == "$id":
+                raise RuleError(f"{path}: `then` declares $id {value!r}; lflint never fetches schemas, so a rule's "
+                                "schema has no $id: remove it")
+    if all(next(_values(then, keyword), None) is not None for keyword in ("unevaluatedProperties",
+                                                                          "patternProperties")):
+        raise RuleError(f"{path}: `then` combines unevaluatedProperties with patternProperties, which lflint "
+                        "cannot run in bounded time: use additionalProperties")
+    import jsonschema_rs  # noqa: PLC0415
+
+    from .compiler import compile_schema, pattern_error  # noqa: PLC0415
+
+    try:
+        compile_schema(then, linear=True)
+    except (jsonschema_rs.ValidationError, ValueError) as exc:
+        message = getattr(exc, "message", None) or str(exc)
+        pattern = getattr(exc, "instance", None)
+        problem = pattern_error(pattern) if isinstance(pattern, str) else None
+        if problem:
+            message = f"pattern {pattern!r} is {problem}"
+        raise RuleError(f"{path}: `then` cannot be compiled: {message}") from None
 
 
 def _load_dir(directory: Path, builtin: bool) -> list[Rule]:

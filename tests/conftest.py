@@ -48,3 +48,14 @@ def run_json(run):
 def lflint_subprocess(*args, cwd=None, input=None):
     return subprocess.run([sys.executable, "-m", "lflint", *args], capture_output=True, text=True, cwd=cwd,
                           input=input, timeout=60)
+
+
+@pytest.fixture(autouse=True)
+def user_cache_home(tmp_path_factory, monkeypatch):
+    """The user's cache directory (where the cache's signing key lives) of each test, never the real one."""
+    home = tmp_path_factory.mktemp("xdg-cache")
+    monkeypatch.setenv("XDG_CACHE_HOME", str(home))
+    from lflint.cache import machine_key
+
+    machine_key.cache_clear()
+    return home

@@ -1,7 +1,24 @@
 """One module per output format, each a ``render(diagnostics, rules, **context) -> str`` over the same list."""
 
 import os
+import re
 from pathlib import Path
+
+_SURROGATE = re.compile("[\ud800-\udfff]")
+
+
+def same_width(line: str) -> str:
+    """A source line for an excerpt: each character ``secrets.printable`` would escape (but tab) shown as one
+    U+FFFD, so that the caret stays under its column."""
+    return line if line.isprintable() else "".join(c if c.isprintable() or c == "\t" else "\ufffd" for c in line)
+
+
+def json_text(value) -> str:
+    """JSON that any UTF-8 writer can write: a lone surrogate (from an undecodable file name) stays an escape."""
+    import json  # noqa: PLC0415
+
+    text = json.dumps(value, indent=2, ensure_ascii=False)
+    return _SURROGATE.sub(lambda m: f"\\u{ord(m[0]):04x}", text) + "\n"
 
 
 def relative_uri(file: str) -> str:

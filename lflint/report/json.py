@@ -1,7 +1,7 @@
 """The JSON report: a public contract (see README, "JSON output")."""
 
-import json
+from . import json_text
 
 
 def render(diagnostics, rules, **_):
-    return json.dumps([d.to_dict() for d in diagnostics], indent=2, ensure_ascii=False) + "\n"
+    return json_text([d.to_dict() for d in diagnostics])

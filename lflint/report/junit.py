@@ -3,6 +3,7 @@
 from collections import defaultdict
 from xml.etree import ElementTree as ET
 
+from ..secrets import printable
 from . import relative_uri
 
 
@@ -14,14 +15,14 @@ def render(diagnostics, rules, *, paths=(), **_):
     suite = ET.Element("testsuite", name="lflint", tests=str(len(cases)),
                        failures=str(sum(1 for c in cases if by_case.get(c))), errors="0", skipped="0")
     for file, document in cases:
-        case = ET.SubElement(suite, "testcase", classname=relative_uri(file), name=f"document {document}",
-                             file=relative_uri(file))
+        path = printable(relative_uri(file))  # XML 1.0 cannot hold most control characters, even escaped
+        case = ET.SubElement(suite, "testcase", classname=path, name=f"document {document}", file=path)
         found = by_case.get((file, document))
         if found:
             failure = ET.SubElement(case, "failure", type=found[0].rule,
                                     message=f"{len(found)} finding{'s' if len(found) != 1 else ''}")
-            failure.text = "\n".join(f"{relative_uri(d.file)}:{d.line}:{d.column}: {d.rule} [{d.severity}] "
-                                     f"{d.message}" for d in found)
+            failure.text = "\n".join(f"{path}:{d.line}:{d.column}: {d.rule} [{d.severity}] {printable(d.message)}"
+                                     for d in found)
     root = ET.Element("testsuites", name="lflint", tests=suite.get("tests"), failures=suite.get("failures"))
     root.append(suite)
     ET.indent(root)

@@ -1,9 +1,7 @@
 """SARIF 2.1.0, as GitHub code scanning ingests it."""
 
-import json
-
 from .. import __version__
-from . import fingerprint, relative_uri
+from . import fingerprint, json_text, relative_uri
 
 LEVELS = {"error": "error", "warning": "warning", "info": "note"}
 
@@ -48,4 +46,4 @@ def render(diagnostics, rules, **_):
             "results": results,
         }],
     }
-    return json.dumps(log, indent=2, ensure_ascii=False) + "\n"
+    return json_text(log)

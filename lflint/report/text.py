@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections import Counter
 
 from ..secrets import printable
+from . import same_width
 
 _COLOURS = {"error": "31", "warning": "33", "info": "34"}
 
@@ -23,13 +24,13 @@ def render(diagnostics, rules, *, lines=None, colour=False, files=0, **_):
 def block(d, line: str | None, colour: bool = False) -> str:
     """One finding: its location, rule and message, then the source line with a caret under the span."""
     severity = _style(d.severity, _COLOURS[d.severity] + ";1", colour)
-    out = [f"{_style(printable(d.file), '1', colour)}:{d.line}:{d.column}: {_style(d.rule, '1', colour)} [{severity}] "
-           f"{d.message}"]
+    out = [f"{_style(printable(d.file), '1', colour)}:{d.line}:{d.column}: {_style(d.rule, '1', colour)} "
+           f"[{severity}] {printable(d.message)}"]
     if line and line.strip():  # masked already where it was read (api.excerpt_lines)
         width = max(1, (d.end_column if d.end_line == d.line else len(line) + 1) - d.column)
         gutter = " " * len(str(d.line))
         caret = " " * (d.column - 1) + "^" * width
-        out += [f"{gutter} |", f"{d.line} | {line}", f"{gutter} | {_style(caret, _COLOURS[d.severity], colour)}"]
+        out += [f"{gutter} |", f"{d.line} | {same_width(line)}", f"{gutter} | {_style(caret, _COLOURS[d.severity], colour)}"]
     return "\n".join(out) + "\n"
 
 
