@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import fnmatch
+import re
 from functools import cache
 from pathlib import Path
 from typing import Any, NamedTuple
