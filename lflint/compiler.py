@@ -80,14 +80,15 @@ def search(pattern: str, text: Any) -> bool:
 
 # -- python-jsonschema (the reference path and the fallback of lflint.engine) ---------------------------------------
 
-def python_validator(schema: Any):
+def python_validator(schema: Any, own: bool = False):
     """python-jsonschema's Draft 2020-12 validator of ``schema``: offline, and with the keywords that read
-    patterns (``pattern``, ``patternProperties`` and ``additionalProperties`` beside it) on the engine above."""
+    patterns (``pattern``, ``patternProperties`` and ``additionalProperties`` beside it) on the engine above;
+    ``own``: a schema of lflint's own (the rule file schema, the meta-schema), whose few patterns are linear."""
     import referencing  # noqa: PLC0415
     from jsonschema import Draft202012Validator, validators  # noqa: PLC0415
 
-    keywords = {"pattern": _pattern, "patternProperties": _pattern_properties,
-                "additionalProperties": _additional_properties}
+    keywords = {} if own else {"pattern": _pattern, "patternProperties": _pattern_properties,
+                               "additionalProperties": _additional_properties}
     # python-jsonschema adds the meta-schemas to this empty registry, whose retrieve refuses every URI
     return validators.extend(Draft202012Validator, keywords)(schema, registry=referencing.Registry())
 

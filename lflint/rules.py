@@ -55,7 +55,7 @@ def json_file(path: Path) -> Any:
 def _rule_validator():
     from .compiler import python_validator  # noqa: PLC0415
 
-    return python_validator(json_file(SCHEMAS_DIR / "rule.schema.json"))
+    return python_validator(json_file(SCHEMAS_DIR / "rule.schema.json"), own=True)
 
 
 @cache
@@ -64,7 +64,7 @@ def _meta_validator():
 
     from .compiler import python_validator  # noqa: PLC0415
 
-    return python_validator(Draft202012Validator.META_SCHEMA)
+    return python_validator(Draft202012Validator.META_SCHEMA, own=True)
 
 
 def load_rule_file(path: Path, builtin: bool) -> Rule:
