@@ -19,6 +19,7 @@ import re
 from functools import cache, cached_property
 from typing import Any, Iterable, NamedTuple
 
+from .compiler import search
 from .config import MAX_FILE_SIZE
 from .diagnostic import Diagnostic
 from .documents import Problem, Source, join_pointer, load_source, split_pointer, type_name
@@ -294,7 +295,7 @@ def _length(e, name, found):
 def _extra_fields(e, name, found):
     schema, instance = e.schema, e.instance if isinstance(e.instance, dict) else {}
     extra = [k for k in instance if k not in schema.get("properties", {}) and
-             not any(_matches(p, k) for p in schema.get("patternProperties", {}))]
+             not any(search(p, k) for p in schema.get("patternProperties", {}))]
     shown = ", ".join(key_label(k) for k in extra[:5]) + (", …" if len(extra) > 5 else "")
     return f"{name} has {'a field' if len(extra) == 1 else 'fields'} this rule does not allow: {shown}"
 
@@ -399,11 +400,6 @@ def describe(error, pointer: str) -> tuple[str, str | None]:
 @cache
 def _compiled(schema_json: str):
     return _compile(json.loads(schema_json))
-
-
-def _matches(pattern: str, text: str) -> bool:
-    """``pattern`` searched in ``text`` by jsonschema-rs's engine (linear time, as JSON Schema reads patterns)."""
-    return not _compiled(json.dumps({"pattern": pattern})).is_valid(text)
 
 
 class Linter:

@@ -314,3 +314,19 @@ def test_an_infinity_keeps_the_document_on_jsonschema_rs(cli, tmp_path, monkeypa
     (tmp_path / "a.yaml").write_text(text)
     found = {(d["rule"], d["line"]) for d in json.loads(cli("check", "a.yaml", "--format", "json")[1])}
     assert ("ORG901", 1) in found and ("LF103", 10) in found
+
+
+def test_additional_properties_names_only_the_fields_no_pattern_allows(cli, tmp_path):
+    (tmp_path / "rules").mkdir()
+    (tmp_path / "rules/ORG900-policy.yaml").write_text(json.dumps({
+        "id": "ORG900", "slug": "policy", "severity": "error", "summary": "A policy", "given": DS,
+        "then": {"properties": {"jdbc_url": {}, "username": {}, "password": {}},
+                 "patternProperties": {"^x_": {"type": "string"}}, "additionalProperties": False},
+        "docs": {"what": "w", "why": "w", "fix": "f"}, "examples": {"good": [], "bad": []}}))
+    (tmp_path / ".lflint.toml").write_text('rule-paths = ["rules"]\nselect = ["ORG"]\n')
+    job = json.loads(json.dumps(JOB))
+    job["parameter"]["metadata_migration_parameter"]["datasource_parameter"].update({"x_ok": "v", "stray": 1})
+    (tmp_path / "a.json").write_text(json.dumps(job))
+    found = json.loads(cli("check", "a.json", "--format", "json")[1])
+    assert [d["message"] for d in found] == [
+        "`datasource_parameter` has a field this rule does not allow: `stray`"]
