@@ -464,6 +464,8 @@ def _load_yaml(source: Source) -> tuple[list[Document], list[Problem]]:
 
     def rng(ev):
         s, e = ev.start_mark, ev.end_mark
+        if s.index == e.index:  # an empty scalar (`key:`, `?`): one column where it would stand, never zero
+            return (s.line + 1, s.column + 1, s.line + 1, s.column + 2)
         return (s.line + 1, s.column + 1, e.line + 1, e.column + 1)
 
     def add(value, span, size, is_plain_merge=False):
@@ -580,6 +582,9 @@ def _load_yaml(source: Source) -> tuple[list[Document], list[Problem]]:
         line, col = (mark.line + 1, mark.column + 1) if mark else (1, 1)
         what = getattr(exc, "problem", None) or str(exc)
         context = getattr(exc, "context", None)
-        message = f"invalid YAML: {what}" + (f" ({context})" if context else "")
-        problems.append(Problem("LF001", message, (line, col, line, col + 1), index))
+        if "nesting depth" in what:  # libyaml's own depth limit (PyYAML 6.0.4 on), met by its scanner before ours
+            rule, message = "LF008", f"nesting deeper than {MAX_DEPTH} levels; not a job spec"
+        else:
+            rule, message = "LF001", f"invalid YAML: {what}" + (f" ({context})" if context else "")
+        problems.append(Problem(rule, message, (line, col, line, col + 1), index))
     return docs, problems

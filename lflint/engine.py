@@ -202,8 +202,9 @@ def show(value: Any, pointer: str = "") -> str:
 
 
 def key_label(key: str) -> str:
-    """A mapping key as a message names it."""
-    return f"`{printable(shown_key(key))}`"
+    """A mapping key as a message names it; a blank one quoted, so that it shows."""
+    shown = printable(shown_key(key))
+    return f"`{shown}`" if shown.strip() else f"{json.dumps(shown)} (a blank name)"
 
 
 # A field name's last word and the word of the field usually meant by it: `principal_id` → `principal_name`

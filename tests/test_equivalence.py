@@ -88,7 +88,7 @@ def findings(linter, data):
     return sorted({(f.rule.id, f.pointer, f.message, f.suggestion, f.at_key) for f in linter.findings(data)})
 
 
-@settings(max_examples=400, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@settings(suppress_health_check=[HealthCheck.too_slow])
 @given(mutated_specs())
 def test_fast_path_reports_what_the_reference_path_reports(spec):
     yaml_text = to_yaml(spec).lstrip("\n") + "\n"

@@ -80,6 +80,12 @@ def test_deep_nesting_yaml_and_json():
     assert [d.rule for d in lint_text(block, "deep.yaml")] == ["LF008"]
 
 
+def test_empty_scalars_have_a_range_and_an_empty_key_is_named():
+    assert [(d.rule, d.line, d.column, d.end_line, d.end_column, d.message) for d in lint_text("?", "x.yaml")
+            if d.rule == "LF102"] == [("LF102", 1, 2, 1, 3, 'unknown field "" (a blank name) in the job')]
+    assert ("LF103", 1, 6, 1, 7) in found(GOOD.replace("name: discover_sales", "name:"))
+
+
 def test_huge_file(tmp_path, run_json):
     big = tmp_path / "big.lfjob.yaml"
     with big.open("wb") as fh:
