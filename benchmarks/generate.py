@@ -127,6 +127,36 @@ def generate(out: Path, count: int, seed: int = 42, broken: float = 0.2) -> list
     return written
 
 
+def stream(path: Path, documents: int, seed: int = 42, broken: float = 0.5) -> Path:
+    """One YAML file of ``documents`` jobs separated by ``---``, a share ``broken`` of them with mistakes."""
+    rng = random.Random(seed)
+    parts = []
+    for _ in range(documents):
+        spec = rng.choice([discovery, migration, permissions])(rng, large=False)
+        if rng.random() < broken:
+            break_spec(rng, spec)
+        parts.append("\n".join(to_yaml(spec)) + "\n")
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text("---\n".join(parts), encoding="utf-8")
+    return path
+
+
+def large_spec(path: Path, megabytes: float) -> Path:
+    """One clean migration job made ``megabytes`` large by its ``locations`` (long paths, as a real warehouse has:
+    about 250 bytes and 3 values a location)."""
+    spec = migration(random.Random(0), large=False)
+    head = "\n".join(to_yaml(spec)).split("    locations:")[0] + "    locations:\n"
+    entry = ("      - key: hdfs://hacluster/user/hive/warehouse/sales_{0:07d}.db/orders_by_region_and_day/"
+             "year=2026/month=11/day=27/region=eu-west-0/part\n"
+             "        value: obs://corp-lake/warehouse/sales_{0:07d}.db/orders_by_region_and_day/year=2026/month=11/"
+             "day=27/region=eu-west-0/part\n")
+    count = max(1, int((megabytes * 1024 * 1024 - len(head)) / len(entry.format(0))))
+    tail = f"    instance_id: {INSTANCE}\n    network_type: EIP\n"
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(head + "".join(entry.format(i) for i in range(count)) + tail, encoding="utf-8")
+    return path
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("out", type=Path)

@@ -1,6 +1,6 @@
 """Time lflint against check-jsonschema and the read + parse floor, on the same files, in one run.
 
-    python3 -m pip install -e '.[bench]' && python3 benchmarks/run.py [--sizes 1 1000 10000] [--repeat 3]
+    pip install -e '.[bench]' && python benchmarks/run.py [--sizes 1 1000 10000] [--repeat 3]
 
 For each corpus size it times, as separate processes and ``--repeat`` times each (the median is used):
 
@@ -8,6 +8,9 @@ For each corpus size it times, as separate processes and ``--repeat`` times each
 - ``check-jsonschema --schemafile job.schema.json FILES...``, fed lflint's own exported schema (schema checks only);
 - the floor: a Python process that reads every file and parses it with the fastest parser there is (PyYAML's
   libyaml loader, ``json``), and does nothing else.
+
+Then the peak RSS of ``lflint check -j 1`` at ``--rss-files`` counts and for one YAML stream of ``--stream-docs``
+jobs (half of them with mistakes), and the CPU time of one large spec of each ``--spec-mb`` size.
 
 It then prints the ratios and whether each goal of docs/performance.md is met. The marginal cost of a clean file
 is measured on a corpus without mistakes: (time for N files - time for 1 file) / (N - 1), for lflint and the floor.
@@ -27,7 +30,7 @@ import time
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from generate import generate  # noqa: E402
+from generate import generate, large_spec, stream  # noqa: E402
 
 FLOOR = """
 import json, sys, yaml
@@ -38,18 +41,57 @@ for path in sys.argv[1:]:
 """
 
 
+def run_once(command: list[str]) -> tuple[float, int, float]:
+    """Wall time (s), peak RSS (KB) and CPU time (user + system, s) of one run, from the child's rusage."""
+    start = time.perf_counter()
+    process = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    _, status, usage = os.wait4(process.pid, 0)
+    wall = time.perf_counter() - start
+    if os.waitstatus_to_exitcode(status) not in (0, 1):
+        sys.exit(f"failed: {' '.join(command[:4])} … (exit {os.waitstatus_to_exitcode(status)})")
+    return wall, usage.ru_maxrss, usage.ru_utime + usage.ru_stime
+
+
 def measure(command: list[str], repeat: int) -> tuple[float, int]:
     """Median wall time (s) and the largest peak RSS (KB) over ``repeat`` runs."""
-    times, peak = [], 0
-    for _ in range(repeat):
-        start = time.perf_counter()
-        process = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-        _, status, usage = os.wait4(process.pid, 0)
-        times.append(time.perf_counter() - start)
-        peak = max(peak, usage.ru_maxrss)
-        if os.waitstatus_to_exitcode(status) not in (0, 1):
-            sys.exit(f"failed: {' '.join(command[:4])} … (exit {os.waitstatus_to_exitcode(status)})")
-    return statistics.median(times), peak
+    runs = [run_once(command) for _ in range(repeat)]
+    return statistics.median(r[0] for r in runs), max(r[1] for r in runs)
+
+
+def memory_and_size(root: Path, lflint: str, args) -> list[tuple[str, float, float, str]]:
+    """Peak RSS of one process at each file count and for one long YAML stream (the text report and JSON), and
+    CPU time against size for one large spec (least of ``--repeat`` runs: the machine's noise only adds)."""
+    goals = []
+    print(f"\n{'peak RSS, lflint check -j 1':<44}  {'RSS':>8}  {'wall':>8}")
+    for count in args.rss_files:
+        directory, _ = corpus(root, f"rss-{count}", count, broken=0.2)
+        wall, rss, _ = run_once([lflint, "check", "-j", "1", str(directory)])
+        print(f"{f'{count:,} files':<44}  {rss / 1024:>5.1f} MB  {wall:>7.2f}s")
+        goals.append((f"{count} files: peak RSS <= 40 MB", rss / 1024, 40.0, "MB"))
+        shutil.rmtree(directory)
+    path = stream(root / "stream.lfjob.yaml", args.stream_docs)
+    for fmt in ("text", "json"):
+        wall, rss, _ = run_once([lflint, "check", "-j", "1", "--format", fmt, str(path)])
+        label = f"{args.stream_docs:,}-document stream ({path.stat().st_size / 1048576:.1f} MB), {fmt}"
+        print(f"{label:<44}  {rss / 1024:>5.1f} MB  {wall:>7.2f}s")
+        goals.append((f"{args.stream_docs}-document stream, --format {fmt}: peak RSS <= 40 MB", rss / 1024, 40.0,
+                       "MB"))
+    print(f"\n{'one large spec':<16}  {'CPU':>8}  {'per MB':>8}  {'peak RSS':>9}")
+    per_mb = []
+    for megabytes in args.spec_mb:
+        path = large_spec(root / f"spec-{megabytes}.lfjob.yaml", megabytes)
+        size = path.stat().st_size / 1048576
+        runs = [run_once([lflint, "check", str(path)]) for _ in range(args.repeat)]
+        cpu, rss = min(r[2] for r in runs), max(r[1] for r in runs)
+        per_mb.append((size, cpu))
+        print(f"{f'{size:.2f} MB':<16}  {cpu:>7.2f}s  {cpu / size:>7.2f}s  {rss / 1024:>6.1f} MB")
+    if len(per_mb) >= 3:  # CPU per MB added above the smallest spec (which also pays the start-up), largest vs second
+        def slope(i):
+            return (per_mb[i][1] - per_mb[0][1]) / (per_mb[i][0] - per_mb[0][0])
+
+        goals.append(("large spec: CPU per MB added, largest / second size <= 1.5 (linear)",
+                      slope(-1) / max(slope(1), 1e-6), 1.5, "x"))
+    return goals
 
 
 def corpus(root: Path, name: str, count: int, broken: float) -> tuple[Path, list[str]]:
@@ -62,11 +104,17 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--sizes", type=int, nargs="+", default=[1, 1000, 10000])
     parser.add_argument("--repeat", type=int, default=3)
+    parser.add_argument("--rss-files", type=int, nargs="+", default=[1000, 100000],
+                        help="file counts whose peak RSS is measured")
+    parser.add_argument("--stream-docs", type=int, default=10000, help="documents in the one YAML stream measured")
+    parser.add_argument("--spec-mb", type=float, nargs="+", default=[0.3, 1, 3, 9],
+                        help="sizes of the one large spec timed")
     args = parser.parse_args()
-    lflint = shutil.which("lflint")
-    other = shutil.which("check-jsonschema")
+    path = os.pathsep.join([str(Path(sys.executable).parent), os.environ.get("PATH", "")])  # this venv's first
+    lflint = shutil.which("lflint", path=path)
+    other = shutil.which("check-jsonschema", path=path)
     if not lflint or not other:
-        sys.exit("needs lflint and check-jsonschema on PATH: python3 -m pip install -e '.[bench]'")
+        sys.exit("needs lflint and check-jsonschema on PATH: pip install -e '.[bench]' (in the venv)")
 
     # as pip leaves an installed package (and as check-jsonschema is): byte-compiled, even where
     # PYTHONDONTWRITEBYTECODE stops Python from writing the .pyc files itself
@@ -101,6 +149,7 @@ def main() -> None:
         fl_n, _ = measure([*floor, *clean_all], args.repeat)
         marginal = (lf_n - lf_1) / (big - 1) * 1000
         floor_marginal = max((fl_n - fl_1) / (big - 1) * 1000, 1e-6)  # tiny corpora: noise may exceed the work
+        memory_goals = memory_and_size(root, lflint, args)
 
     print()
     print(f"marginal cost of a clean file: lflint {marginal:.3f} ms, floor {floor_marginal:.3f} ms "
@@ -113,9 +162,9 @@ def main() -> None:
                       results[size][2] / results[size][0], 5.0, "min"))
     goals.append(("clean file: marginal cost <= 3x the floor", marginal / floor_marginal, 3.0, "x"))
     print()
-    for label, value, target, kind in goals:
+    for label, value, target, kind in goals + memory_goals:
         met = value >= target if kind == "min" else value <= target
-        print(f"{'met ' if met else 'MISS'}  {label}: {value:.2f}")
+        print(f"{'met ' if met else 'MISS'}  {label}: {value:.2f}{' MB' if kind == 'MB' else ''}")
 
 
 if __name__ == "__main__":

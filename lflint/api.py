@@ -203,8 +203,9 @@ class Runner:
                 root = Path(settings.root)
                 subdirs[:] = sorted(d for d in subdirs if d not in DEFAULT_EXCLUDE and
                                     not path_matches(Path(directory) / d, root, settings.exclude))
-                for name in sorted(files):
-                    file = Path(directory) / name
+                files.sort()
+                for name in files:
+                    file = Path(os.path.join(directory, name))  # not `/ name`: pathlib would intern every name
                     if path_matches(file, root, settings.include) and not path_matches(file, root,
                                                                                         settings.exclude):
                         yield file

@@ -89,6 +89,8 @@ def config_options(func):
 def check(paths, fmt, fail_on, output_file, statistics, stdin_filename, no_color, jobs, cache, config, isolated,
           select, extend_select, ignore):
     """Lint job specs: files, directories (their *.lfjob.yaml/.yml/.json files) or '-' for stdin."""
+    from collections import Counter  # noqa: PLC0415
+
     from .api import Runner  # noqa: PLC0415
     from .report import text  # noqa: PLC0415
 
@@ -99,39 +101,47 @@ def check(paths, fmt, fail_on, output_file, statistics, stdin_filename, no_color
     runner = Runner(config, isolated, _overrides(select, extend_select, ignore, fail_on), cache)
     rules = runner.linter_for(runner.settings_for(Path.cwd() / "x")).rules  # a bad selector fails before any work
     colour = not no_color and "NO_COLOR" not in os.environ and sys.stdout.isatty()
-    stream = fmt == "text" and not output_file  # print each file's findings as soon as they are known
+    # text on stdout streams: each file's findings are printed as soon as they are known and only counted after;
+    # the other formats render one document and keep the findings (and text to a file the lines it shows)
+    stream = fmt == "text" and not output_file
     diagnostics, names, lines, errors, inputs, cached = [], [], {}, [], [], 0
+    files, failed, severities, per_rule = 0, False, Counter(), Counter()
     for result in _results(runner, paths or ["."], stdin_filename, jobs):
-        inputs.append(result.name)
+        if output_file:
+            inputs.append(result.name)
         result = _printable_name(result)
         if result.error:
             errors.append(f"lflint: {result.name}: {result.error}")
-        names.append(result.name)
+        files += 1
         cached += result.cached
-        diagnostics.extend(result.diagnostics)
+        severities.update(d.severity for d in result.diagnostics)
+        per_rule.update((d.rule, d.name) for d in result.diagnostics)
+        failed = failed or any(runner.fails(d) for d in result.diagnostics)
         if stream:
             click.echo(_printable("".join(text.block(d, result.lines.get(d.line), colour)
                                           for d in result.diagnostics)), nl=False)
-        else:
+            continue
+        names.append(result.name)
+        diagnostics.extend(result.diagnostics)
+        if fmt == "text":
             lines.update(((result.name, n), line) for n, line in result.lines.items())
     if stream:
-        click.echo(text.summary(diagnostics, len(names)))
+        click.echo(text.summary_of(severities, files))
     else:
-        report = _render(fmt, diagnostics, rules, lines=lines, colour=colour, files=len(names), paths=names)
+        report = _render(fmt, diagnostics, rules, lines=lines, colour=colour, files=files, paths=names)
         if output_file:
             _write_report(Path(output_file), report, inputs)
-            click.echo(text.summary(diagnostics, len(names)))
+            click.echo(text.summary_of(severities, files))
         else:
             click.echo(report, nl=False)
     if statistics:
         err = fmt != "text" and not output_file
-        _statistics(diagnostics, err)
+        _statistics(per_rule, err)
         if runner.cache is not None:
-            click.echo(f"{cached} of {len(names)} file{'s' if len(names) != 1 else ''} answered from the cache",
-                       err=err)
+            click.echo(f"{cached} of {files} file{'s' if files != 1 else ''} answered from the cache", err=err)
     for error in errors:
         click.echo(error, err=True)
-    sys.exit(2 if errors else 1 if any(runner.fails(d) for d in diagnostics) else 0)
+    sys.exit(2 if errors else 1 if failed else 0)
 
 
 def _printable(report: str) -> str:
@@ -192,10 +202,8 @@ def _render(fmt, diagnostics, rules, **kwargs) -> str:
     return _printable(importlib.import_module(f".report.{fmt}", __package__).render(diagnostics, rules, **kwargs))
 
 
-def _statistics(diagnostics, err: bool) -> None:
-    from collections import Counter  # noqa: PLC0415
-
-    counts = Counter((d.rule, d.name) for d in diagnostics)
+def _statistics(counts, err: bool) -> None:
+    """``counts``: findings per (rule id, slug)."""
     for (rule, name), count in sorted(counts.items(), key=lambda kv: (-kv[1], kv[0])):
         click.echo(f"{count:5d}  {rule}  {name}", err=err)
 

@@ -13,7 +13,7 @@ from lflint.cli import main
 # long randomized search on demand: HYPOTHESIS_PROFILE=fuzz python -m pytest tests/test_properties.py ...
 # Every failure either finds stays in its test as an explicit @example.
 settings.register_profile("ci", derandomize=True, max_examples=300, deadline=None, database=None, print_blob=True)
-settings.register_profile("fuzz", max_examples=20_000, deadline=None, print_blob=True)
+settings.register_profile("fuzz", max_examples=5_000, deadline=None, print_blob=True)
 settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "ci"))
 
 GOOD = """\

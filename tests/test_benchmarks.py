@@ -22,9 +22,13 @@ def test_generator_is_seeded_and_mixes_what_it_promises(tmp_path):
 
 
 def test_benchmark_runs_and_reports_every_goal():
-    result = subprocess.run([sys.executable, str(ROOT / "benchmarks/run.py"), "--sizes", "1", "3", "--repeat", "1"],
+    result = subprocess.run([sys.executable, str(ROOT / "benchmarks/run.py"), "--sizes", "1", "3", "--repeat", "1",
+                             "--rss-files", "2", "--stream-docs", "4", "--spec-mb", "0.01", "0.02", "0.03"],
                             capture_output=True, text=True, timeout=300)
     assert result.returncode == 0, result.stderr
     assert "marginal cost of a clean file" in result.stdout
     assert "one file: lflint <= 0.5x check-jsonschema" in result.stdout
     assert "clean file: marginal cost <= 3x the floor" in result.stdout
+    assert "2 files: peak RSS <= 40 MB" in result.stdout
+    assert "4-document stream, --format json: peak RSS <= 40 MB" in result.stdout
+    assert "large spec: CPU per MB added" in result.stdout

@@ -35,10 +35,14 @@ def block(d, line: str | None, colour: bool = False) -> str:
 
 
 def summary(diagnostics, files: int) -> str:
+    return summary_of(Counter(d.severity for d in diagnostics), files)
+
+
+def summary_of(counts: Counter, files: int) -> str:
+    """The closing line from the number of findings per severity (what a streamed report keeps)."""
     in_files = f"in {files} file{'s' if files != 1 else ''}"
-    if not diagnostics:
+    problems = sum(counts.values())
+    if not problems:
         return f"All checks passed {in_files}."
-    counts = Counter(d.severity for d in diagnostics)
     parts = [f"{counts[s]} {s}{'s' if counts[s] != 1 else ''}" for s in ("error", "warning", "info") if counts[s]]
-    problems = len(diagnostics)
     return f"Found {problems} problem{'s' if problems != 1 else ''} ({', '.join(parts)}) {in_files}."
