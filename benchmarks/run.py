@@ -41,15 +41,24 @@ for path in sys.argv[1:]:
 """
 
 
+# Linux keeps a process's peak RSS across fork and exec: a command started by this (large) process would report
+# this process's peak. A small Python process starts it instead and reports the command's own rusage.
+MEASURE = """
+import os, subprocess, sys, time
+start = time.perf_counter()
+process = subprocess.Popen(sys.argv[1:], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+_, status, usage = os.wait4(process.pid, 0)
+print(time.perf_counter() - start, usage.ru_maxrss, usage.ru_utime + usage.ru_stime, os.waitstatus_to_exitcode(status))
+"""
+
+
 def run_once(command: list[str]) -> tuple[float, int, float]:
-    """Wall time (s), peak RSS (KB) and CPU time (user + system, s) of one run, from the child's rusage."""
-    start = time.perf_counter()
-    process = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    _, status, usage = os.wait4(process.pid, 0)
-    wall = time.perf_counter() - start
-    if os.waitstatus_to_exitcode(status) not in (0, 1):
-        sys.exit(f"failed: {' '.join(command[:4])} … (exit {os.waitstatus_to_exitcode(status)})")
-    return wall, usage.ru_maxrss, usage.ru_utime + usage.ru_stime
+    """Wall time (s), peak RSS (KB) and CPU time (user + system, s) of one run of ``command``."""
+    out = subprocess.run([sys.executable, "-c", MEASURE, *command], capture_output=True, text=True, check=True)
+    wall, peak, cpu, code = out.stdout.split()
+    if int(code) not in (0, 1):
+        sys.exit(f"failed: {' '.join(command[:4])} … (exit {code})")
+    return float(wall), int(peak), float(cpu)
 
 
 def measure(command: list[str], repeat: int) -> tuple[float, int]:
