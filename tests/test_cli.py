@@ -3,6 +3,8 @@
 import json
 from pathlib import Path
 
+import pytest
+
 from conftest import GOOD, lflint_subprocess
 
 import lflint
@@ -120,6 +122,7 @@ def test_statistics_and_output_file(run, tmp_path):
     assert "Found 1 problem" in out and "1  LF104  invalid-value" in out
 
 
+@pytest.mark.slow
 def test_server_without_the_lsp_extra_says_how_to_get_it():
     import subprocess
     import sys

@@ -6,6 +6,10 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
+
+pytestmark = pytest.mark.slow
+
 ROOT = Path(__file__).resolve().parent.parent
 GOOD = (ROOT / "examples/discovery-sales.lfjob.yaml").read_text()
 BAD = (ROOT / "examples/bad-discovery.lfjob.yaml").read_text()

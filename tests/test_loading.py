@@ -86,6 +86,7 @@ def test_empty_scalars_have_a_range_and_an_empty_key_is_named():
     assert ("LF103", 1, 6, 1, 7) in found(GOOD.replace("name: discover_sales", "name:"))
 
 
+@pytest.mark.slow
 def test_huge_file(tmp_path, run_json):
     big = tmp_path / "big.lfjob.yaml"
     with big.open("wb") as fh:

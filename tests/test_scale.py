@@ -23,6 +23,7 @@ def corpus(tmp_path):
     return tmp_path
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("fmt", ["text", "json", "sarif"])
 def test_jobs_give_the_same_report_in_the_same_order(corpus, fmt):
     one = lflint_subprocess("check", "jobs", "--format", fmt, "--jobs", "1", cwd=corpus)
@@ -31,6 +32,7 @@ def test_jobs_give_the_same_report_in_the_same_order(corpus, fmt):
     assert one.stdout == two.stdout and one.stdout.count("jobs") > 20
 
 
+@pytest.mark.slow
 def test_files_are_reported_in_walk_order(run_json, corpus):
     code, found = run_json("jobs", "--jobs", "2")
     files = [d["file"] for d in found]
@@ -86,6 +88,7 @@ def test_cache_setting_and_a_broken_cache_file(run, corpus):
     json.loads(cache_file.read_text())  # rewritten whole
 
 
+@pytest.mark.slow
 def test_concurrent_runs_share_the_cache_safely(corpus):
     import subprocess
 

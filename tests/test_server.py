@@ -11,6 +11,8 @@ from pytest_lsp import ClientServerConfig, LanguageClient, client_capabilities
 
 from conftest import GOOD
 
+pytestmark = pytest.mark.slow
+
 BAD = GOOD.replace("conflict_strategy: UPSERT", "conflict_strategy: upsert")
 
 
