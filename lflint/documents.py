@@ -217,7 +217,7 @@ def decode(raw: bytes) -> str | Problem:
         text = raw.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
         line = raw[: exc.start].count(b"\n") + 1
-        col = exc.start - (raw.rfind(b"\n", 0, exc.start) + 1) + 1
+        col = len(raw[: exc.start].decode("utf-8-sig").rpartition("\n")[2]) + 1  # in characters, as every column
         return Problem("LF003", f"file is not valid UTF-8: byte 0x{raw[exc.start]:02x} at line {line}",
                        (line, col, line, col + 1))
     return text
