@@ -189,20 +189,28 @@ def copy_tree(destination: Path) -> None:
             shutil.copy2(source, destination / name)
 
 
-def run_suite(tree: Path, pytest_args: list[str], timeout: float) -> tuple[str, float]:
-    """("passed" | "failed" | "timeout", seconds) of the fast suite in ``tree``."""
+def run_suite(tree: Path, pytest_args: list[str], timeout: float, running: list | None = None) -> tuple[str, float]:
+    """("passed" | "failed" | "timeout", seconds) of the fast suite in ``tree``; the process is kept in
+    ``running`` while it runs, for an interrupt to end it."""
     env = dict(os.environ, PYTHONPATH=str(tree), PYTHONDONTWRITEBYTECODE="1")
+    # pytest runs files in the order given: the property tests (slowest to pass) last, so -x stops sooner
+    files = sorted((tree / "tests").glob("test_*.py"), key=lambda p: ("hypothesis" in p.read_text(), p.name))
     command = [sys.executable, "-m", "pytest", "-x", "-q", "-p", "no:cacheprovider", "-m", "not slow",
-               "--no-header", *pytest_args]
+               "--no-header", *(str(p.relative_to(tree)) for p in files), *pytest_args]
     started = time.monotonic()
     process = subprocess.Popen(command, cwd=tree, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
                                start_new_session=True)
+    running = [] if running is None else running
+    running.append(process)
     try:
         code = process.wait(timeout=timeout)
     except subprocess.TimeoutExpired:
-        os.killpg(process.pid, signal.SIGKILL)
-        process.wait()
         return "timeout", time.monotonic() - started
+    finally:
+        if process.poll() is None:
+            os.killpg(process.pid, signal.SIGKILL)
+            process.wait()
+        running.remove(process)
     return ("passed" if code == 0 else "failed"), time.monotonic() - started
 
 
@@ -211,17 +219,20 @@ class Worker:
         self.directory = Path(tempfile.mkdtemp(prefix="lflint-mutation-"))
         copy_tree(self.directory)
         self.pytest_args = pytest_args
+        self.running: list[subprocess.Popen] = []
 
     def run(self, mutant: Mutant, timeout: float) -> tuple[str, float]:
         target = self.directory / mutant.path
         original = target.read_text(encoding="utf-8")
         try:
             target.write_text(apply(original, mutant), encoding="utf-8")
-            return run_suite(self.directory, self.pytest_args, timeout)
+            return run_suite(self.directory, self.pytest_args, timeout, self.running)
         finally:
             target.write_text(original, encoding="utf-8")
 
     def close(self) -> None:
+        for process in list(self.running):
+            os.killpg(process.pid, signal.SIGKILL)
         shutil.rmtree(self.directory, ignore_errors=True)
 
 
@@ -238,6 +249,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--json", type=Path, help="also write the results here")
     parser.add_argument("pytest_args", nargs="*", help="passed to pytest after `--` (e.g. --deselect ...)")
     args = parser.parse_args(argv)
+    signal.signal(signal.SIGTERM, signal.default_int_handler)  # a kill cleans up as Ctrl-C does
 
     every = [m for p in modules(args.module) for m in mutants_of(p)]
     chosen = every
@@ -271,12 +283,15 @@ def main(argv: list[str] | None = None) -> int:
             finally:
                 free.append(worker)
 
-        with ThreadPoolExecutor(len(workers)) as pool:
+        pool = ThreadPoolExecutor(len(workers))
+        try:
             for n, (mutant, (status, seconds)) in enumerate(pool.map(one, chosen), 1):
                 results[mutant.id] = (status, seconds)
                 mark = "SURVIVED" if status == "passed" else status
                 print(f"[{n}/{len(chosen)}] {mutant.id:16} {mark:8} {seconds:5.1f}s  {mutant.path}:{mutant.line}  "
                       f"{mutant.edit}", flush=True)
+        finally:  # on an interrupt too: queued mutants are dropped, running suites killed, copies removed
+            pool.shutdown(wait=False, cancel_futures=True)
     finally:
         for worker in workers:
             worker.close()

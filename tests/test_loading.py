@@ -102,5 +102,14 @@ def test_unreadable_and_missing_paths(run_json, tmp_path):
 
 
 def test_merge_keys_and_anchors():
-    text = GOOD.replace("  metadata_discovery_parameter:\n", "  metadata_discovery_parameter:\n    <<: &base {give_write: false}\n")
-    assert found(text) == []
+    spec = ("name: discover_sales\ntype: METADATA_DISCOVERY\nparameter:\n  metadata_discovery_parameter:\n"
+            "    <<: &base {data_location: obs://sales-data/raw, target_catalog: hive, target_database: sales,\n"
+            "      conflict_strategy: upsert, file_discovery_type: PARQUET, log_location: obs://sales-logs/d}\n"
+            "    conflict_strategy: UPSERT\n    instance_id: 2180518f42b84947b20badfc53981a25\n")
+    assert found(spec) == []  # every required field comes from the merge; a key beside `<<` wins over it
+    assert found(spec.replace("    conflict_strategy: UPSERT\n", "")) == [("LF104", 6, 26, 6, 32)]  # where merged
+    listed = spec.replace("<<: &base {", "<<: [{give_write: false}, {").replace("sales-logs/d}", "sales-logs/d}]")
+    assert found(listed) == []
+    assert found(listed.replace("give_write: false", "give_write: 3")) == [("LF103", 5, 23, 5, 24)]
+    assert found(spec.replace("<<: &base {", "<<: [1, {").replace("sales-logs/d}", "sales-logs/d}]"))[0][:2] == \
+        ("LF001", 5)

@@ -32,7 +32,6 @@ def test_jobs_give_the_same_report_in_the_same_order(corpus, fmt):
     assert one.stdout == two.stdout and one.stdout.count("jobs") > 20
 
 
-@pytest.mark.slow
 def test_files_are_reported_in_walk_order(run_json, corpus):
     code, found = run_json("jobs", "--jobs", "2")
     files = [d["file"] for d in found]

@@ -166,6 +166,9 @@ async def test_files_lflint_does_not_lint_get_nothing(client: LanguageClient, tm
     completion = await client.text_document_completion_async(lsp.CompletionParams(
         lsp.TextDocumentIdentifier(uri=path.as_uri()), lsp.Position(1, 0)))
     assert hover is None and completion is None
+    spec = tmp_path / "sales.lfjob.yaml"  # the server handles notifications in order: once this one's diagnostics
+    await diagnostics_after(client, lambda: open_doc(client, spec, BAD))  # are in, ci.yaml's would be too
+    assert [d.code for d in client.diagnostics[spec.as_uri()]] == ["LF104"]
     assert path.as_uri() not in client.diagnostics
 
 
@@ -201,9 +204,12 @@ async def test_hostile_buffers_and_positions_never_cost_the_server(client: Langu
         document = lsp.TextDocumentIdentifier(uri=uri)
         await client.text_document_hover_async(lsp.HoverParams(document, position))
         await client.text_document_completion_async(lsp.CompletionParams(document, position))
-    hover = await client.text_document_hover_async(lsp.HoverParams(lsp.TextDocumentIdentifier(uri=uri),
+    good = tmp_path / "good.lfjob.yaml"  # still answering, and with the right answers
+    await diagnostics_after(client, lambda: open_doc(client, good, GOOD))
+    assert not client.diagnostics[good.as_uri()]
+    hover = await client.text_document_hover_async(lsp.HoverParams(lsp.TextDocumentIdentifier(uri=good.as_uri()),
                                                                    lsp.Position(0, 1)))
-    assert hover is None or hover.contents  # still answering
+    assert "**name**" in hover.contents.value
     empty = tmp_path / "empty.lfjob.yaml"
     await diagnostics_after(client, lambda: open_doc(client, empty, ""))
     assert [d.code for d in client.diagnostics[empty.as_uri()]] == ["LF004"]
