@@ -247,3 +247,46 @@ def test_tags_that_do_not_match_their_value(value, tag):
     [d] = [d for d in lint_text(GOOD + f"    table_depth: {value}\n", "job.yaml") if d.rule == "LF006"]
     assert (d.line, d.column, d.end_line) == (12, 18, 12)
     assert d.message == f"tag {tag} is not supported in a job spec; the value is read as plain YAML"
+
+
+# -- files and processes ----------------------------------------------------------------------------------------
+
+
+def test_unreadable_paths_are_a_file_level_finding(run_json, tmp_path):
+    from lflint.api import Runner
+
+    [d] = Runner(isolated=True, cache=False).check_file(tmp_path).diagnostics  # the API takes any path
+    assert (d.rule, d.line, d.column, d.end_line, d.end_column, d.message) == (
+        "LF007", 1, 1, 1, 2, "cannot read file: is a directory")
+    code, [missing] = run_json("missing.lfjob.yaml")
+    assert code == 1 and (missing["rule"], missing["line"], missing["column"], missing["end_column"]) == (
+        "LF007", 1, 1, 2)
+    assert missing["message"] == "cannot read file: no such file or directory"
+
+
+def test_parallel_run_fills_the_cache_and_leaves_no_process_behind(run, tmp_path):
+    import multiprocessing
+
+    for n in range(3):
+        (tmp_path / f"{n}.lfjob.yaml").write_text(BAD if n else GOOD)
+    fresh = run("check", ".", "--format", "json", "--no-cache", "--jobs", "2")
+    assert run("check", ".", "--format", "json", "--cache", "--jobs", "2") == fresh
+    assert multiprocessing.active_children() == []
+    [cache] = (tmp_path / ".lflint_cache").glob("lflint-*.json")
+    assert all(f"{n}.lfjob.yaml" in cache.read_text() for n in range(3))  # the parent stored the workers' findings
+
+
+@pytest.mark.parametrize("text, message", [
+    ('cache-dir = ""\n', "'cache-dir' must be a directory path"),
+    ("cache-dir = 3\n", "'cache-dir' must be a directory path"),
+    ("placeholder = 3\n", "'placeholder' must be a regular expression string"),
+    ('placeholder = "(x"\n', "'placeholder' is not a valid regular expression"),
+    ('per-file-ignores = {"*.yaml" = "LF1"}\n', "'per-file-ignores' must be a table of glob = [rules]"),
+    ('severity = "error"\n', "'severity' must be a table of rule ="),
+    ("cache = 1\n", "'cache' must be true or false"),
+])
+def test_config_values_are_checked(run, tmp_path, text, message):
+    (tmp_path / "a.lfjob.yaml").write_text(GOOD)
+    (tmp_path / ".lflint.toml").write_text(text)
+    code, out = run("check", "a.lfjob.yaml")
+    assert code == 2 and message in out
