@@ -189,29 +189,31 @@ def copy_tree(destination: Path) -> None:
             shutil.copy2(source, destination / name)
 
 
-def run_suite(tree: Path, pytest_args: list[str], timeout: float, running: list | None = None) -> tuple[str, float]:
-    """("passed" | "failed" | "timeout", seconds) of the fast suite in ``tree``; the process is kept in
-    ``running`` while it runs, for an interrupt to end it."""
+def run_suite(tree: Path, pytest_args: list[str], timeout: float, running: list | None = None) -> tuple[str, float, str]:
+    """("passed" | "failed" | "timeout", seconds, the failing test or pytest's last line) of the fast suite in
+    ``tree``; the process is kept in ``running`` while it runs, for an interrupt to end it."""
     env = dict(os.environ, PYTHONPATH=str(tree), PYTHONDONTWRITEBYTECODE="1")
     # pytest runs files in the order given: the property tests (slowest to pass) last, so -x stops sooner
     files = sorted((tree / "tests").glob("test_*.py"), key=lambda p: ("hypothesis" in p.read_text(), p.name))
     command = [sys.executable, "-m", "pytest", "-x", "-q", "-p", "no:cacheprovider", "-m", "not slow",
                "--no-header", *(str(p.relative_to(tree)) for p in files), *pytest_args]
     started = time.monotonic()
-    process = subprocess.Popen(command, cwd=tree, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
-                               start_new_session=True)
+    process = subprocess.Popen(command, cwd=tree, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
+                               text=True, errors="replace", start_new_session=True)
     running = [] if running is None else running
     running.append(process)
     try:
-        code = process.wait(timeout=timeout)
+        output = process.communicate(timeout=timeout)[0]
     except subprocess.TimeoutExpired:
-        return "timeout", time.monotonic() - started
+        return "timeout", time.monotonic() - started, ""
     finally:
         if process.poll() is None:
             os.killpg(process.pid, signal.SIGKILL)
             process.wait()
         running.remove(process)
-    return ("passed" if code == 0 else "failed"), time.monotonic() - started
+    lines = output.strip().splitlines() or [""]
+    failed = next((line.split()[1] for line in lines if line.startswith(("FAILED ", "ERROR "))), lines[-1])
+    return ("passed" if process.returncode == 0 else "failed"), time.monotonic() - started, failed
 
 
 class Worker:
@@ -221,7 +223,7 @@ class Worker:
         self.pytest_args = pytest_args
         self.running: list[subprocess.Popen] = []
 
-    def run(self, mutant: Mutant, timeout: float) -> tuple[str, float]:
+    def run(self, mutant: Mutant, timeout: float) -> tuple[str, float, str]:
         target = self.directory / mutant.path
         original = target.read_text(encoding="utf-8")
         try:
@@ -266,15 +268,16 @@ def main(argv: list[str] | None = None) -> int:
 
     workers = [Worker(args.pytest_args) for _ in range(max(1, args.jobs))]
     try:
-        status, seconds = run_suite(workers[0].directory, args.pytest_args, timeout=1800)
+        status, seconds, failed = run_suite(workers[0].directory, args.pytest_args, timeout=1800)
         if status != "passed":
-            print(f"the unmutated fast suite does not pass ({status}): fix it (or --deselect) first", file=sys.stderr)
+            print(f"the unmutated fast suite does not pass ({status}: {failed}): fix it (or --deselect) first",
+                  file=sys.stderr)
             return 2
         timeout = args.timeout or 3 * seconds + 10
         print(f"clean fast suite: {seconds:.1f} s; {len(chosen)} of {len(every)} mutants, timeout {timeout:.0f} s, "
               f"{len(workers)} worker(s)", flush=True)
         free = list(workers)
-        results: dict[str, tuple[str, float]] = {}
+        results: dict[str, tuple[str, float, str]] = {}
 
         def one(mutant):
             worker = free.pop()
@@ -285,11 +288,11 @@ def main(argv: list[str] | None = None) -> int:
 
         pool = ThreadPoolExecutor(len(workers))
         try:
-            for n, (mutant, (status, seconds)) in enumerate(pool.map(one, chosen), 1):
-                results[mutant.id] = (status, seconds)
+            for n, (mutant, (status, seconds, failed)) in enumerate(pool.map(one, chosen), 1):
+                results[mutant.id] = (status, seconds, failed)
                 mark = "SURVIVED" if status == "passed" else status
                 print(f"[{n}/{len(chosen)}] {mutant.id:16} {mark:8} {seconds:5.1f}s  {mutant.path}:{mutant.line}  "
-                      f"{mutant.edit}", flush=True)
+                      f"{mutant.edit}" + (f"  [{failed}]" if status == "failed" else ""), flush=True)
         finally:  # on an interrupt too: queued mutants are dropped, running suites killed, copies removed
             pool.shutdown(wait=False, cancel_futures=True)
     finally:
@@ -309,7 +312,8 @@ def main(argv: list[str] | None = None) -> int:
         for m in survivors:
             print(f"- {m.id} {m.path}:{m.line}  {m.edit}")
     if args.json:
-        args.json.write_text(json.dumps([{**m._asdict(), "status": results[m.id][0]} for m in chosen], indent=1,
+        args.json.write_text(json.dumps([{**m._asdict(), "status": results[m.id][0],
+                                         "killed_by": results[m.id][2] if results[m.id][0] == "failed" else None} for m in chosen], indent=1,
                                         ensure_ascii=False))
     return 0
 
