@@ -36,6 +36,15 @@ ROOT = Path(__file__).resolve().parent.parent
 # Every module but the language server (server.py and editor.py, which only it uses; its tests are slow ones, and
 # schema.py's hover and completion helpers are its too) and the entry points (cli.py, __main__.py).
 EXCLUDED = {"server.py", "editor.py", "schema.py", "cli.py", "__main__.py", "__init__.py"}
+# Loaded into each run (-p), and named by HYPOTHESIS_PROFILE for a conftest.py that loads the profile it names.
+# Properties draw the same examples in every run (derandomize, no database), so a mutant is killed only by what it
+# changed: never by a rare input the clean run did not draw, nor by one a database replays after an earlier mutant
+# found it, nor by a slow example on a busy machine (a hang is the per-mutant timeout's).
+PROFILE = "lflint-mutation"
+PLUGIN = f"""from hypothesis import settings
+settings.register_profile({PROFILE!r}, deadline=None, derandomize=True, database=None)
+settings.load_profile({PROFILE!r})
+"""
 COPIED = ("lflint", "tests", "rules", "schemas", "examples", "benchmarks", "docs", "pyproject.toml", "README.md")
 
 BINOPS = {ast.Add: ast.Sub, ast.Sub: ast.Add, ast.Mult: ast.Div, ast.Div: ast.Mult, ast.FloorDiv: ast.Div,
@@ -187,16 +196,17 @@ def copy_tree(destination: Path) -> None:
                 "__pycache__", ".hypothesis", ".pytest_cache", ".lflint_cache"))
         elif source.exists():
             shutil.copy2(source, destination / name)
+    (destination / "_lflint_mutation_plugin.py").write_text(PLUGIN)
 
 
 def run_suite(tree: Path, pytest_args: list[str], timeout: float, running: list | None = None) -> tuple[str, float, str]:
     """("passed" | "failed" | "timeout", seconds, the failing test or pytest's last line) of the fast suite in
     ``tree``; the process is kept in ``running`` while it runs, for an interrupt to end it."""
-    env = dict(os.environ, PYTHONPATH=str(tree), PYTHONDONTWRITEBYTECODE="1")
+    env = dict(os.environ, PYTHONPATH=str(tree), PYTHONDONTWRITEBYTECODE="1", HYPOTHESIS_PROFILE=PROFILE)
     # pytest runs files in the order given: the property tests (slowest to pass) last, so -x stops sooner
     files = sorted((tree / "tests").glob("test_*.py"), key=lambda p: ("hypothesis" in p.read_text(), p.name))
     command = [sys.executable, "-m", "pytest", "-x", "-q", "-p", "no:cacheprovider", "-m", "not slow",
-               "--no-header", *(str(p.relative_to(tree)) for p in files), *pytest_args]
+               "-p", "_lflint_mutation_plugin", "--no-header", *(str(p.relative_to(tree)) for p in files), *pytest_args]
     started = time.monotonic()
     process = subprocess.Popen(command, cwd=tree, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
                                text=True, errors="replace", start_new_session=True)
