@@ -240,10 +240,11 @@ def read_regular(path: Path, limit: int) -> bytes | str:
         if stat.S_ISDIR(mode):
             return f"cannot read directory: {reason}"
         return _not_regular(mode) or f"cannot read file: {reason}"
+    mode = os.fstat(fd).st_mode
+    if stat.S_ISDIR(mode):  # opens on Linux, but open() below would raise
+        os.close(fd)
+        return "cannot read file: is a directory"
     with open(fd, "rb") as fh:
-        mode = os.fstat(fd).st_mode
-        if stat.S_ISDIR(mode):
-            return "cannot read file: is a directory"
         return _not_regular(mode) or fh.read(limit + 1)
 
 

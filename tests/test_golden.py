@@ -17,6 +17,7 @@ import pytest
 from lflint import __version__
 from lflint.api import excerpt_lines
 from lflint.diagnostic import Diagnostic
+from lflint.documents import load_source
 from lflint.rules import Rule
 
 GOLDEN = Path(__file__).parent / "golden"
@@ -69,10 +70,10 @@ DIAGNOSTICS = [
     _d(MISSING, 0, 1, 1, 1, 2, "LF007", "error", "cannot read file: no such file or directory"),
     _d(YAML, 0, 1, 7, 1, 12, "LF105", "error", "`name` must contain only letters, digits, underscores (_) or "
        "Chinese characters; found \"销售 数据\"", "/name"),
-    _d(YAML, 0, 6, 7, 6, 15, "LF501", "error", "`datasource_parameter.password` holds a literal secret; reference "
+    _d(YAML, 0, 6, 17, 6, 21, "LF501", "error", "`datasource_parameter.password` holds a literal secret; reference "
        "it from a secret store with a placeholder such as ${LF_DB_PASSWORD}",
        "/parameter/metadata_migration_parameter/datasource_parameter/password"),
-    _d(YAML, 0, 6, 27, 6, 51, "LF009", "warning", "suppression of 'LF999' names no rule"),
+    _d(YAML, 0, 6, 23, 6, 46, "LF009", "warning", "suppression of 'LF999' names no rule"),
     _d(YAML, 0, 7, 19, 7, 32, "LF402", "info", "`log_location` needs a path after the bucket <obs://bucket/path> "
        "& 100% of its parts; found \"obs://logs/\"", "/parameter/metadata_migration_parameter/log_location"),
     _d(YAML, 0, 8, 3, 9, 29, "LF202", "warning", "`metadata_discovery_parameter` is ignored for a "
@@ -91,7 +92,8 @@ def render(fmt: str) -> str:
     lines = {}
     for name, source in SOURCES.items():
         found = [d for d in DIAGNOSTICS if d.file == name]
-        lines.update(((name, n), line) for n, line in excerpt_lines(source.encode(), found).items())
+        loaded = load_source(source.encode(), name)[0]  # as the CLI reads excerpts: secrets masked
+        lines.update(((name, n), line) for n, line in excerpt_lines(loaded, found).items())
     report = importlib.import_module(f"lflint.report.{fmt}").render(
         DIAGNOSTICS, RULES, lines=lines, colour=False, files=len(FILES), paths=FILES)
     return report.replace(f'"{__version__}"', '"<version>"')

@@ -67,7 +67,7 @@ def test_user_rule_on_a_block_with_a_secret_never_prints_it(run, tmp_path):
         code, out = run("check", "m.lfjob.yaml", "--format", fmt)
         assert code == 1 and "ORG010" in out and SECRET not in out
     [message] = [d.message for d in lflint.lint_paths([tmp_path / "m.lfjob.yaml"]) if d.rule == "ORG010"]
-    assert message == "`datasource_parameter` does not satisfy this rule"
+    assert message.startswith("`datasource_parameter` ") and SECRET not in message
 
 
 # -- user rules -------------------------------------------------------------------------------------------------
@@ -89,26 +89,21 @@ def test_user_rule_with_unique_items_and_no_message(run_json, tmp_path):
 # -- the findings cache -----------------------------------------------------------------------------------------
 
 
-def test_the_cache_answers_for_unchanged_files(run, tmp_path, monkeypatch):
-    """Counted in-process: a file the cache knows is never linted again, an edited one is."""
-    from lflint.api import Runner
-
-    linted = []
-    lint_bytes = Runner.lint_bytes
-    monkeypatch.setattr(Runner, "lint_bytes", lambda self, raw, name, *a: linted.append(name) or
-                        lint_bytes(self, raw, name, *a))
+def test_the_cache_answers_for_unchanged_files(run, tmp_path):
     (tmp_path / "a.lfjob.yaml").write_text(BAD)
     (tmp_path / "b.lfjob.yaml").write_text(GOOD)
-    fresh = run("check", ".", "--format", "json", "--cache")
-    assert sorted(linted) == ["a.lfjob.yaml", "b.lfjob.yaml"]
-    linted.clear()
-    assert run("check", ".", "--format", "json", "--cache") == fresh
-    assert run("check", ".", "--cache")[1] == run("check", ".", "--no-cache")[1]  # excerpts come from it too
-    assert sorted(linted) == ["a.lfjob.yaml", "b.lfjob.yaml"]  # only by the --no-cache run
-    linted.clear()
+    fresh = run("check", "a.lfjob.yaml", "--format", "json", "--no-cache")
+    code, out = run("check", ".", "--format", "json", "--cache", "--statistics")
+    assert code == 1 and "0 of 2 files answered from the cache" in out
+    code, out = run("check", ".", "--cache", "--statistics")
+    assert "2 of 2 files answered from the cache" in out
+    assert out.replace("2 of 2 files answered from the cache\n", "") == \
+        run("check", ".", "--no-cache", "--statistics")[1]  # excerpts and all
     (tmp_path / "b.lfjob.yaml").write_text(BAD)
+    code, out = run("check", ".", "--format", "json", "--cache", "--statistics")
+    assert "1 of 2 files answered from the cache" in out
     assert json.loads(run("check", ".", "--format", "json", "--cache")[1])[-1]["file"] == "b.lfjob.yaml"
-    assert linted == ["b.lfjob.yaml"]
+    assert run("check", "a.lfjob.yaml", "--format", "json", "--cache") == fresh
 
 
 # -- reports ----------------------------------------------------------------------------------------------------
@@ -280,7 +275,7 @@ def test_parallel_run_fills_the_cache_and_leaves_no_process_behind(run, tmp_path
     ('cache-dir = ""\n', "'cache-dir' must be a directory path"),
     ("cache-dir = 3\n", "'cache-dir' must be a directory path"),
     ("placeholder = 3\n", "'placeholder' must be a regular expression string"),
-    ('placeholder = "(x"\n', "'placeholder' is not a valid regular expression"),
+    ('placeholder = "(x"\n', "'placeholder' is not a regular expression"),
     ('per-file-ignores = {"*.yaml" = "LF1"}\n', "'per-file-ignores' must be a table of glob = [rules]"),
     ('severity = "error"\n', "'severity' must be a table of rule ="),
     ("cache = 1\n", "'cache' must be true or false"),
