@@ -261,7 +261,10 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--json", type=Path, help="also write the results here")
     parser.add_argument("pytest_args", nargs="*", help="passed to pytest after `--` (e.g. --deselect ...)")
     args = parser.parse_args(argv)
-    signal.signal(signal.SIGTERM, signal.default_int_handler)  # a kill cleans up as Ctrl-C does
+    # A kill cleans up as Ctrl-C does; and Ctrl-C is handled even when a shell started this in the background
+    # with SIGINT ignored, which the suite's subprocesses would inherit (a test of Ctrl-C would then fail).
+    signal.signal(signal.SIGTERM, signal.default_int_handler)
+    signal.signal(signal.SIGINT, signal.default_int_handler)
 
     every = [m for p in modules(args.module) for m in mutants_of(p)]
     chosen = every
