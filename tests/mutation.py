@@ -252,7 +252,8 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--module", action="append", default=[], help="only modules whose path (under lflint/) "
                         "contains this; repeatable")
-    parser.add_argument("--sample", type=int, help="a random sample of this many mutants")
+    parser.add_argument("--sample", type=int, help="a random sample of this many mutants, run in random order (an "
+                        "interrupted run reports the mutants it ran: still a random sample)")
     parser.add_argument("--seed", type=int, default=0, help="seed of the sample [default: 0]")
     parser.add_argument("--only", help="comma-separated mutant ids to run (as printed: engine.py#57)")
     parser.add_argument("--jobs", type=int, default=1, help="mutants run at once, each in its own copy [1]")
@@ -272,7 +273,7 @@ def main(argv: list[str] | None = None) -> int:
         wanted = set(args.only.split(","))
         chosen = [m for m in every if m.id in wanted]
     elif args.sample is not None and args.sample < len(every):
-        chosen = sorted(random.Random(args.seed).sample(every, args.sample), key=every.index)
+        chosen = random.Random(args.seed).sample(every, args.sample)  # in random order: any prefix is a sample
     if args.list:
         for m in chosen:
             print(f"{m.id:16} {m.path}:{m.line}  {m.edit}")
@@ -306,12 +307,15 @@ def main(argv: list[str] | None = None) -> int:
                 mark = "SURVIVED" if status == "passed" else status
                 print(f"[{n}/{len(chosen)}] {mutant.id:16} {mark:8} {seconds:5.1f}s  {mutant.path}:{mutant.line}  "
                       f"{mutant.edit}" + (f"  [{failed}]" if status == "failed" else ""), flush=True)
+        except KeyboardInterrupt:
+            print(f"interrupted: the {len(results)} mutants run so far", flush=True)
         finally:  # on an interrupt too: queued mutants are dropped, running suites killed, copies removed
             pool.shutdown(wait=False, cancel_futures=True)
     finally:
         for worker in workers:
             worker.close()
 
+    chosen = [m for m in chosen if m.id in results]
     survivors = [m for m in chosen if results[m.id][0] == "passed"]
     print("\n| module | mutants | killed | score |\n| --- | ---: | ---: | ---: |")
     for path in sorted({m.path for m in chosen}):
