@@ -34,8 +34,8 @@ from typing import NamedTuple
 
 ROOT = Path(__file__).resolve().parent.parent
 # Every module but the language server (server.py and editor.py, which only it uses; its tests are slow ones, and
-# schema.py's hover and completion helpers are its too) and the entry points (cli.py, __main__.py).
-EXCLUDED = {"server.py", "editor.py", "schema.py", "cli.py", "__main__.py", "__init__.py"}
+# schema.py's hover and completion helpers are its too) and the entry points (cli.py, __main__.py, __init__.py).
+EXCLUDED = {"server.py", "editor.py", "schema.py", "cli.py", "__main__.py", "__init__.py"}  # directly in lflint/
 # Loaded into each run (-p), and named by HYPOTHESIS_PROFILE for a conftest.py that loads the profile it names.
 # Properties draw the same examples in every run (derandomize, no database), so a mutant is killed only by what it
 # changed: never by a rare input the clean run did not draw, nor by one a database replays after an earlier mutant
@@ -64,7 +64,8 @@ class Mutant(NamedTuple):
 
 
 def modules(filters: list[str]) -> list[Path]:
-    found = [p for p in sorted((ROOT / "lflint").rglob("*.py")) if p.name not in EXCLUDED]
+    found = [p for p in sorted((ROOT / "lflint").rglob("*.py"))
+             if p.relative_to(ROOT / "lflint").as_posix() not in EXCLUDED]
     if filters:
         found = [p for p in found if any(f in p.relative_to(ROOT / "lflint").as_posix() for f in filters)]
     return found
