@@ -54,7 +54,7 @@ CMPOPS = {ast.Lt: ast.LtE, ast.LtE: ast.Lt, ast.Gt: ast.GtE, ast.GtE: ast.Gt, as
 
 
 class Mutant(NamedTuple):
-    id: str  # "engine.py#57": the module and the mutant's ordinal in it
+    id: str  # "engine.py#57", "report/sarif.py#3": the module and the mutant's ordinal in it
     path: str  # relative to the root, e.g. "lflint/engine.py"
     line: int
     edit: str  # what changed, e.g. "`<` → `<=`"
@@ -166,7 +166,7 @@ def mutants_of(path: Path) -> list[Mutant]:
                 isinstance(node, ast.AnnAssign) and node.value is None):
             stmt(node, "pass", f"statement `{_short(_code(node))}` dropped")
     out.sort(key=lambda item: (item[0].lineno, item[0].col_offset, item[2]))
-    return [Mutant(f"{path.name}#{n}", rel, node.lineno, edit, (node.lineno, node.col_offset),
+    return [Mutant(f"{path.relative_to(ROOT / 'lflint').as_posix()}#{n}", rel, node.lineno, edit, (node.lineno, node.col_offset),
                    (node.end_lineno, node.end_col_offset), replacement)
             for n, (node, replacement, edit) in enumerate(out, 1)]
 
