@@ -285,3 +285,28 @@ def test_config_values_are_checked(run, tmp_path, text, message):
     (tmp_path / ".lflint.toml").write_text(text)
     code, out = run("check", "a.lfjob.yaml")
     assert code == 2 and message in out
+
+
+def test_a_user_rule_whose_then_is_no_schema_is_refused(run, tmp_path):
+    user_rule(tmp_path, "ORG012", "parameter.*", {"properties": {"log_location": {"type": 12}}})
+    (tmp_path / "a.lfjob.yaml").write_text(GOOD)
+    code, out = run("check", "a.lfjob.yaml")
+    assert code == 2 and "ORG012.yaml: `then` is not a valid JSON Schema" in out
+
+
+def test_user_rule_on_field_names_names_them(run_json, tmp_path):
+    user_rule(tmp_path, "ORG013", "parameter.metadata_discovery_parameter",
+              {"propertyNames": {"pattern": "^[a-z_]+$"}, "additionalProperties": True})
+    (tmp_path / "a.lfjob.yaml").write_text(GOOD.replace("    target_catalog: hive", "    target_catalog: hive\n"
+                                                        "    Owner: x"))
+    code, found = run_json("a.lfjob.yaml", "--select", "ORG013")
+    assert [d["message"] for d in found] == [
+        "`parameter.metadata_discovery_parameter` has field names this rule does not allow: `Owner`"]
+
+
+def test_per_file_ignores_for_a_file_outside_the_config_directory(run_json, tmp_path):
+    (tmp_path / "proj").mkdir()
+    (tmp_path / "proj/.lflint.toml").write_text('[per-file-ignores]\n"outside/*" = ["LF104"]\n')
+    (tmp_path / "outside").mkdir()
+    (tmp_path / "outside/a.lfjob.yaml").write_text(BAD)
+    assert run_json("outside/a.lfjob.yaml", "--config", "proj/.lflint.toml") == (0, [])
