@@ -22,6 +22,7 @@ import os
 import stat
 from functools import cache
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from . import __version__
 from .config import Settings
@@ -29,14 +30,16 @@ from .diagnostic import Diagnostic
 from .fileio import write_atomic
 from .rules import JOB_SCHEMA, RULES_DIR
 
+if TYPE_CHECKING:
+    from .engine import Linter
+
 _NOFOLLOW = getattr(os, "O_NOFOLLOW", 0)
 KEY_BYTES = 32
 
 
-@cache
-def settings_key(settings: Settings, stamp: tuple) -> str:
+def settings_key(settings: Settings) -> str:
     """What, besides the file, the findings depend on: settings, rule files (lflint's too: an editable install
-    changes them without a new version) and the job schema; ``stamp`` (the rule files' mtimes) keys the cache."""
+    changes them without a new version) and the job schema. A Runner computes it once per settings."""
     digest = hashlib.sha256(repr(settings).encode())
     directories = [RULES_DIR, *(Path(settings.root, d) for d in settings.rule_paths)]
     for path in [JOB_SCHEMA, *(p for d in directories for p in sorted(d.glob("*.y*ml")))]:
@@ -58,8 +61,8 @@ def user_cache_dir() -> Path:
 def machine_key() -> bytes | None:
     """The secret that signs cache entries: 32 random bytes in the user's cache directory (0600), made once per
     user; None (so no cache) when it cannot be made or read safely."""
-    import secrets  # noqa: PLC0415
-    import tempfile  # noqa: PLC0415
+    import secrets  
+    import tempfile  
 
     try:
         directory = user_cache_dir()
@@ -107,13 +110,13 @@ def _int(value, low: int) -> bool:
     return type(value) is int and value >= low
 
 
-def _valid(fields, rules: dict, severity_of) -> bool:
+def _valid(fields, linter: Linter) -> bool:
     """Whether one cached finding is one this run could report (see ``Cache.put`` for the fields)."""
     if type(fields) is not list or len(fields) != 11:
         return False
     document, line, column, end_line, end_column, rule_id, slug, severity, message, pointer, suggestion = fields
-    rule = rules.get(rule_id) if type(rule_id) is str else None
-    return (rule is not None and slug == rule.slug and severity == severity_of(rule)
+    rule = linter.rules.get(rule_id) if type(rule_id) is str else None
+    return (rule is not None and slug == rule.slug and severity == linter.severity(rule)
             and _int(document, 0) and _int(line, 1) and _int(column, 1) and _int(end_line, line)
             and _int(end_column, 1 if end_line > line else column) and type(message) is str and message
             and type(pointer) is str and (pointer == "" or pointer.startswith("/"))
@@ -138,9 +141,9 @@ class Cache:
         message = json.dumps([name, key, fields], ensure_ascii=False, separators=(",", ":")).encode()
         return hmac.new(self.secret, message, hashlib.sha256).hexdigest()
 
-    def get(self, name: str, key: str, rules: dict, severity_of) -> list[Diagnostic] | None:
+    def get(self, name: str, key: str, linter: Linter) -> list[Diagnostic] | None:
         """The findings cached for ``name`` with ``key``, if the entry is signed by this user's key and every
-        finding is one the run's ``rules`` (by id) could report at ``severity_of(rule)``; else None (a miss)."""
+        finding is one ``linter`` could report (an enabled rule, at its severity); else None (a miss)."""
         entry = self.entries.get(name)
         if not self.secret or type(entry) is not list or len(entry) != 3 or entry[0] != key:
             return None
@@ -148,9 +151,11 @@ class Cache:
         if type(mac) is not str or type(fields) is not list or not hmac.compare_digest(
                 mac, self._mac(name, key, fields)):
             return None
-        if not all(_valid(f, rules, severity_of) for f in fields):
+        if not all(_valid(f, linter) for f in fields):
             return None
-        return [Diagnostic(name, *f) for f in fields]
+        return [linter.diagnostic(rule, file=name, document=document, range=(line, column, end_line, end_column),
+                                  message=message, pointer=pointer, suggestion=suggestion)
+                for document, line, column, end_line, end_column, rule, _, _, message, pointer, suggestion in fields]
 
     def put(self, name: str, key: str, diagnostics: list[Diagnostic]) -> None:
         if not self.secret:

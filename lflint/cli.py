@@ -1,4 +1,4 @@
-"""The command line: a thin shell around ``lflint.api``."""
+"""The command line: a thin shell around ``lflint.runner``."""
 
 from __future__ import annotations
 
@@ -35,7 +35,7 @@ class _Group(click.Group):
             click.echo(f"lflint: error: {exc.filename + ': ' if exc.filename else ''}{exc.strerror or exc}",
                        err=True)
         except Exception as exc:  # noqa: BLE001 - a bug: one line and exit 2, never a traceback or exit 1
-            from .api import internal_error  # noqa: PLC0415
+            from .runner import internal_error  # noqa: PLC0415
 
             click.echo(f"lflint: {internal_error(exc)}", err=True)
         sys.exit(2)
@@ -91,7 +91,7 @@ def check(paths, fmt, fail_on, output_file, statistics, stdin_filename, no_color
     """Lint job specs: files, directories (their *.lfjob.yaml/.yml/.json files) or '-' for stdin."""
     from collections import Counter  # noqa: PLC0415
 
-    from .api import Runner  # noqa: PLC0415
+    from .runner import Runner  # noqa: PLC0415
     from .report import text  # noqa: PLC0415
 
     if paths.count("-") > 1:
@@ -99,7 +99,7 @@ def check(paths, fmt, fail_on, output_file, statistics, stdin_filename, no_color
     if stdin_filename and "-" not in paths:
         raise click.UsageError("--stdin-filename names the spec read from stdin: give '-' among the paths")
     runner = Runner(config, isolated, _overrides(select, extend_select, ignore, fail_on), cache)
-    rules = runner.linter_for(runner.settings_for(Path.cwd() / "x")).rules  # a bad selector fails before any work
+    rules = runner.linter_for(runner.settings_in(Path.cwd())).rules  # a bad selector fails before any work
     colour = not no_color and "NO_COLOR" not in os.environ and sys.stdout.isatty()
     # text on stdout streams: each file's findings are printed as soon as they are known and only counted after;
     # the other formats render one document and keep the findings (and text to a file the lines it shows)
@@ -215,11 +215,11 @@ def rules_command(fmt, config, isolated, select, extend_select, ignore):
     """List the rules: id, slug, severity, summary (those enabled by the config are marked *)."""
     import json  # noqa: PLC0415
 
-    from .api import Runner  # noqa: PLC0415
+    from .runner import Runner  # noqa: PLC0415
     from .rules import all_rules  # noqa: PLC0415
 
     runner = Runner(config, isolated, _overrides(select, extend_select, ignore, None), cache=False)
-    settings = runner.settings_for(Path.cwd() / "x")
+    settings = runner.settings_in(Path.cwd())
     linter = runner.linter_for(settings)
     every = {r.id: r for r in all_rules(tuple(str(Path(settings.root, p)) for p in settings.rule_paths)).values()}
     if fmt == "json":
@@ -240,7 +240,7 @@ def rule_command(name):
 
     rule = find_rule(all_rules(), name)
     if rule is None:
-        from .engine import did_you_mean  # noqa: PLC0415
+        from .messages import did_you_mean  # noqa: PLC0415
 
         every = all_rules()
         hint = did_you_mean(name, [*(r.id for r in every.values()), *(r.slug for r in every.values())])
@@ -275,11 +275,11 @@ def server():
 @config_options
 def config_command(path, config, isolated, select, extend_select, ignore):
     """Print the settings that apply to PATH and where each came from."""
-    from .api import Runner  # noqa: PLC0415
+    from .runner import Runner  # noqa: PLC0415
 
     runner = Runner(config, isolated, _overrides(select, extend_select, ignore, None), cache=False)
     target = Path(path)
-    settings = runner.settings_for(target / "x" if target.is_dir() else target)
+    settings = runner.settings_in(target) if target.is_dir() else runner.settings_for(target)
     runner.linter_for(settings)  # validates rule names
     for name in settings._fields:
         if name in ("root", "origin"):

@@ -4,11 +4,11 @@ from __future__ import annotations
 
 import fnmatch
 import re
-from functools import cache
 from pathlib import Path
 from typing import Any, NamedTuple
 
 from .diagnostic import SEVERITIES
+from .secrets import DEFAULT_PLACEHOLDER
 
 CONFIG_FILE = ".lflint.toml"
 DEFAULT_INCLUDE = ("*.lfjob.yaml", "*.lfjob.yml", "*.lfjob.json")
@@ -31,7 +31,7 @@ class Settings(NamedTuple):
     exclude: tuple[str, ...] = ()
     fail_on: str = "warning"
     rule_paths: tuple[str, ...] = ()
-    placeholder: str = r"^\$\{[A-Za-z_][A-Za-z0-9_]*\}$"
+    placeholder: str = DEFAULT_PLACEHOLDER
     cache: bool = False
     cache_dir: str = ".lflint_cache"
     max_file_size: int = MAX_FILE_SIZE  # bytes
@@ -48,9 +48,9 @@ _LISTS = {"select", "extend_select", "ignore", "include", "exclude", "rule_paths
 
 def _toml(path: Path) -> dict:
     try:
-        import tomllib  # noqa: PLC0415
+        import tomllib  
     except ModuleNotFoundError:  # Python 3.10
-        import tomli as tomllib  # noqa: PLC0415
+        import tomli as tomllib  
     try:
         with path.open("rb") as fh:
             return tomllib.load(fh)
@@ -65,7 +65,7 @@ def _toml(path: Path) -> dict:
 
 def _check(path: Path, table: dict) -> dict[str, Any]:
     """Validate a config table and return it with Settings field names and tuple values."""
-    from .engine import did_you_mean  # noqa: PLC0415
+    from .messages import did_you_mean
 
     out: dict[str, Any] = {}
     for key, value in table.items():
@@ -103,7 +103,7 @@ def _check(path: Path, table: dict) -> dict[str, Any]:
         elif name == "placeholder":
             if not isinstance(value, str):
                 raise ConfigError(f"{where} must be a regular expression string")
-            from .compiler import pattern_error  # noqa: PLC0415
+            from .compiler import pattern_error  
 
             problem = pattern_error(value)
             if problem:
@@ -126,7 +126,7 @@ def _size(where: str, value: Any) -> int:
 def check_overrides(overrides: dict[str, Any]) -> dict[str, Any]:
     """Settings given as keyword arguments (the Python API) or options (the CLI), by their Python names (``None``:
     not given), checked as the config file's keys are."""
-    from .engine import did_you_mean  # noqa: PLC0415
+    from .messages import did_you_mean
 
     names = {name: key for key, name in KEYS.items()}
     for name in overrides:
@@ -155,17 +155,24 @@ def find_config(start: Path) -> Path | None:
     return None
 
 
+_LOADED: dict[Path, tuple[tuple[int, int], Settings]] = {}  # config file -> (its mtime and size, its settings)
+
+
 def load_config(path: Path) -> Settings:
-    """The settings of a config file, re-read when the file changes (a language server outlives edits)."""
+    """The settings of a config file, read again when its mtime or size changes (a language server outlives
+    edits)."""
     try:
         stat = path.stat()
     except OSError as exc:
         raise ConfigError(f"{path}: cannot read config: {exc.strerror}") from None
-    return _load_config(path, stat.st_mtime_ns, stat.st_size)
+    version = (stat.st_mtime_ns, stat.st_size)
+    loaded = _LOADED.get(path)
+    if loaded is None or loaded[0] != version:
+        loaded = _LOADED[path] = (version, _read_config(path))
+    return loaded[1]
 
 
-@cache
-def _load_config(path: Path, mtime: int, size: int) -> Settings:
+def _read_config(path: Path) -> Settings:
     table = _toml(path)
     if path.name == "pyproject.toml":
         for key in ("tool", "lflint"):

@@ -38,11 +38,9 @@ def rules_markdown() -> str:
 def run_examples(rule: Rule, rules: dict[str, Rule]) -> list[str]:
     """What is wrong with a rule's examples: a good one with findings, a bad one whose findings differ from
     its ``# expect:`` marks. Every rule is on, so an example must be a clean spec apart from what it shows."""
-    from .api import Runner  # noqa: PLC0415
+    from .runner import Runner
 
-    linter = Linter({r.id: r for r in rules.values()}.values())
-    runner = Runner(isolated=True, cache=False)
-    runner.linter_for = lambda settings: linter
+    runner = Runner(isolated=True, cache=False, linter=Linter({r.id: r for r in rules.values()}.values()))
     problems = []
     for kind in ("good", "bad"):
         for number, example in enumerate(rule.examples[kind], 1):

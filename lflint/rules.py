@@ -21,9 +21,11 @@ class RuleError(Exception):
 
 
 class Rule:
-    """One rule as its file defines it (``schemas/rule.schema.json``); compared by identity."""
+    """One rule as its file defines it (``schemas/rule.schema.json``); compared by identity. ``kind``: keyword (the
+    job schema's ``keywords``), schema (``given``/``then``), code (``check``, a function of ``lflint.checks``) or
+    file (found by the loader or the runner)."""
 
-    _DEFAULTS = {"keywords": (), "given": "", "then": None, "check": None, "loader": False, "message": None,
+    _DEFAULTS = {"kind": "schema", "keywords": (), "given": "", "then": None, "check": None, "message": None,
                  "report_at": None, "in_ignored_blocks": False}
     __slots__ = ("path", "id", "slug", "severity", "summary", "docs", "examples", *_DEFAULTS)
 
@@ -83,18 +85,24 @@ def load_rule_file(path: Path, builtin: bool) -> Rule:
     data = docs[0].data
     if not builtin:
         validate_rule(path, data)
-    return Rule(path, **data)
+    rule = Rule(path, **data)
+    if rule.kind == "code":
+        from . import checks
+
+        if not callable(getattr(checks, rule.check, None)):
+            raise RuleError(f"{path}: `check: {rule.check}` names no function of lflint/checks.py")
+    return rule
 
 
 def validate_rule(path: Path, data: Any) -> None:
     """Raise ``RuleError`` unless ``data`` is a valid user rule (built-in rules are checked by the test suite,
     so that startup never pays for it)."""
-    if isinstance(data, dict) and ("check" in data or "loader" in data):
-        raise RuleError(f"{path}: a user rule is data only: use given/then, not check or loader")
+    if isinstance(data, dict) and ("check" in data or data.get("kind", "schema") != "schema"):
+        raise RuleError(f"{path}: a user rule is data only: use given/then (kind: schema), not check or another kind")
     errors = sorted(_rule_validator().iter_errors(data), key=lambda e: list(e.absolute_path))
     if errors:
         where = "/".join(str(p) for p in errors[0].absolute_path) or "(top)"
-        what = ("a rule has exactly one of keywords, then, check or loader" if errors[0].validator == "oneOf"
+        what = ("a user rule (kind: schema) has `then`, and no `keywords` or `check`" if errors[0].validator == "not"
                 else errors[0].message)
         raise RuleError(f"{path}: invalid rule at {where}: {what}")
     if data["id"].startswith("LF"):

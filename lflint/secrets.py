@@ -13,6 +13,8 @@ import re
 
 SECRET_KEYS = frozenset({"password", "access_key", "secret_key"})
 MASK = "****"
+# What a secret's value may be instead of a literal: a reference to a secret store (the `placeholder` setting)
+DEFAULT_PLACEHOLDER = r"^\$\{[A-Za-z_][A-Za-z0-9_]*\}$"
 _KEY = re.compile("(?:" + "|".join(sorted(SECRET_KEYS)) + r")(?=$|[:= \t])", re.I)
 
 
@@ -42,6 +44,20 @@ def mask_tokens(tokens: list[str]) -> list[str]:
         shown.append(MASK if hidden else shown_key(token))
         hidden = hidden or is_secret_key(token)
     return shown
+
+
+def is_secret(pointer: str) -> bool:
+    """Whether the value at JSON ``pointer`` is (part of) a secret."""
+    from .documents import split_pointer  # documents imports this module
+
+    return any(is_secret_key(t) for t in split_pointer(pointer))
+
+
+def shown_pointer(pointer: str) -> str:
+    """``pointer`` as a diagnostic shows it: no key that holds a secret, nothing under a secret key."""
+    from .documents import join_pointer, split_pointer
+
+    return "".join(join_pointer("", t) for t in mask_tokens(split_pointer(pointer)))
 
 
 def printable(text: str) -> str:

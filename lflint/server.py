@@ -22,7 +22,7 @@ from pygls.uris import to_fs_path
 from pygls.workspace.position_codec import ServerTextPosition, ServerTextRange
 
 from . import __version__
-from .api import Runner, internal_error
+from .runner import Runner, internal_error
 from .config import CONFIG_FILE, ConfigError, path_matches
 from .diagnostic import Diagnostic
 from .editor import field_at, json_context, yaml_context

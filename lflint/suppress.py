@@ -20,10 +20,11 @@ DIRECTIVE = re.compile(
 
 
 def apply(diagnostics: list[Diagnostic], text: str, filename: str, resolve: Callable[[str], str | None],
-          unused: Callable[..., Diagnostic] | None) -> list[Diagnostic]:
+          unused: Callable[..., Diagnostic | None]) -> list[Diagnostic]:
     """Drop suppressed diagnostics; add one ``unused`` diagnostic per selector that silenced nothing.
 
-    ``resolve`` turns an id or slug into an enabled rule id (None when no enabled rule has that name).
+    ``resolve`` turns an id or slug into an enabled rule id (None when no enabled rule has that name); ``unused``
+    makes the diagnostic (None when its rule, LF009, is not enabled).
     """
     if "lflint:" not in text:
         return diagnostics
@@ -46,9 +47,10 @@ def apply(diagnostics: list[Diagnostic], text: str, filename: str, resolve: Call
             directive[6] = True
         if not hit:
             kept.append(diagnostic)
-    if unused:
-        for scope, line, col, end, selector, rule, used in directives:
-            if not used:
-                why = "names no rule" if rule is None else "silences no finding"
-                kept.append(unused(filename, line, col, end, f"suppression of {selector!r} {why}"))
+    for _scope, line, col, end, selector, rule, used in directives:
+        if not used:
+            why = "names no rule" if rule is None else "silences no finding"
+            found = unused(filename, line, col, end, f"suppression of {selector!r} {why}")
+            if found is not None:
+                kept.append(found)
     return sorted(kept)

@@ -15,7 +15,7 @@ from pathlib import Path
 import pytest
 
 from lflint import __version__
-from lflint.api import excerpt_lines
+from lflint.runner import excerpt_lines
 from lflint.diagnostic import Diagnostic
 from lflint.documents import load_source
 from lflint.rules import Rule

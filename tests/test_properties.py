@@ -7,7 +7,7 @@ from hypothesis import HealthCheck, example, given, settings, strategies as st
 
 from lflint import lint_text
 from lflint.documents import load, split_pointer
-from lflint.engine import SECRET_KEYS
+from lflint.secrets import SECRET_KEYS
 from reference import plain, ruamel_dump, ruamel_load
 
 FIELDS = ["name", "type", "parameter", "description", "metadata_discovery_parameter",

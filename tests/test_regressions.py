@@ -248,7 +248,7 @@ def test_tags_that_do_not_match_their_value(value, tag):
 
 
 def test_unreadable_paths_are_a_file_level_finding(run_json, tmp_path):
-    from lflint.api import Runner
+    from lflint.runner import Runner
 
     [d] = Runner(isolated=True, cache=False).check_file(tmp_path).diagnostics  # the API takes any path
     assert (d.rule, d.line, d.column, d.end_line, d.end_column, d.message) == (

@@ -11,7 +11,7 @@ from hypothesis import HealthCheck, example, given, settings, strategies as st
 
 import lflint
 from lflint.cli import main
-from lflint.engine import DESCRIBED
+from lflint.messages import WORDED
 
 FORMATS = ("text", "json", "sarif", "github", "junit", "gitlab")
 SECRET = "Zq8vK3ySecretValue"  # long and unique: it cannot appear in lflint's own text
@@ -231,7 +231,7 @@ KEYWORDS = {
 
 
 def test_every_worded_keyword_has_a_case():
-    assert DESCRIBED <= set(KEYWORDS)
+    assert WORDED <= set(KEYWORDS)
 
 
 @pytest.mark.parametrize("keyword", KEYWORDS)

@@ -89,14 +89,14 @@ def test_every_schema_is_compiled_offline(server, schema):
     """Below the rule checks: both validators refuse every URI themselves (a built-in schema cannot fetch)."""
     import json
 
-    from lflint.engine import _compile, python_validator
+    from lflint.validation import VALIDATORS, compile_schema
     from lflint.rules import Rule
 
     url, seen = server
     schema = json.loads(json.dumps(schema).replace("URL", url))
-    for validate in (lambda: _compile(schema).is_valid({"a": 1}),
-                     lambda: list(python_validator(Rule(Path("r.yaml"), id="ORG009", then=schema)).iter_errors({})),
-                     lambda: list(python_validator(Rule(Path("r.yaml"), id="ORG009", then=schema)).iter_errors(
+    for validate in (lambda: compile_schema(schema).is_valid({"a": 1}),
+                     lambda: list(VALIDATORS.python(Rule(Path("r.yaml"), id="ORG009", then=schema)).iter_errors({})),
+                     lambda: list(VALIDATORS.python(Rule(Path("r.yaml"), id="ORG009", then=schema)).iter_errors(
                          {"a": 1}))):
         try:
             validate()

@@ -1,0 +1,331 @@
+"""The one place that turns paths and settings into diagnostics: settings per directory, the walk, reading,
+the findings cache and worker processes around a ``Linter`` (``engine``).
+
+The CLI, the pre-commit hook, the language server and the Python API (``api``) all go through ``Runner``.
+"""
+
+from __future__ import annotations
+
+import os
+import stat
+import sys
+from itertools import chain, islice
+from pathlib import Path
+from typing import Iterable, Iterator, NamedTuple
+
+from .config import (DEFAULT_EXCLUDE, ConfigError, Settings, check_overrides, find_config, load_config, path_matches,
+                     with_overrides)
+from .diagnostic import Diagnostic, severity_rank
+from .engine import Context, Linter
+from .rules import RuleError, all_rules, matches
+
+
+PARALLEL_FROM = 300  # with --jobs unset, this many files or more are spread over every CPU
+REPORT_URL = "https://github.com/lflint/lflint/issues"
+
+
+class FileResult(NamedTuple):
+    """One file's diagnostics, with the source lines they point at (secrets masked) for excerpts."""
+
+    name: str
+    diagnostics: list[Diagnostic]
+    lines: dict[int, str] = {}  # a shared default, never changed
+    key: str | None = None  # the cache key of the file's content and settings, when it is to be cached
+    error: str | None = None  # an internal error that kept the file from being linted (a bug in lflint)
+    cached: bool = False  # answered from the cache
+
+
+class Linters:
+    """The Linter of each set of settings, built once per process (rules loaded, schemas compiled), and built
+    again when the user's rule files it was built from change (``rule_files``: their names, mtimes and sizes)."""
+
+    def __init__(self):
+        self._built: dict[Settings, tuple[tuple, Linter]] = {}
+
+    def get(self, settings: Settings, rule_files: tuple) -> Linter:
+        built = self._built.get(settings)
+        if built is None or built[0] != rule_files:
+            built = self._built[settings] = (rule_files, build_linter(settings))
+        return built[1]
+
+
+LINTERS = Linters()
+
+
+def build_linter(settings: Settings) -> Linter:
+    """The rules ``settings`` select (an unknown selector is a ``ConfigError``), at their severities."""
+    every = all_rules(tuple(str(Path(settings.root, p)) for p in settings.rule_paths))
+    every = {r.id: r for r in every.values()}
+    for selector in (*settings.select, *settings.extend_select, *settings.ignore,
+                     *(s for _, sels in settings.per_file_ignores for s in sels), *dict(settings.severity)):
+        if not any(matches(r, selector) for r in every.values()):
+            from .messages import did_you_mean
+
+            hint = did_you_mean(selector, [*every, *(r.slug for r in every.values())])
+            raise ConfigError(f"unknown rule {selector!r}" + (f"; did you mean {hint!r}?" if hint else ""))
+    chosen = [r for r in every.values()
+              if (not settings.select or any(matches(r, s) for s in settings.select))
+              or any(matches(r, s) for s in settings.extend_select)]
+    chosen = [r for r in chosen if not any(matches(r, s) for s in settings.ignore)]
+    severities = {r.id: level for name, level in settings.severity for r in every.values() if matches(r, name)}
+    from .compiler import compile_pattern
+
+    return Linter(chosen, Context(compile_pattern(settings.placeholder)), severities,
+                  max_bytes=settings.max_file_size)
+
+
+class Runner:
+    """Lints files with the settings that apply to each (nearest config file, then command-line overrides).
+
+    ``cache``: True or False turns the findings cache on or off; None leaves it to the ``cache`` setting that
+    applies in the working directory. ``linter``: lint every file with this Linter, whatever its settings say
+    (the rule examples run so); by default each set of settings gets its own (``LINTERS``)."""
+
+    def __init__(self, config: str | os.PathLike | None = None, isolated: bool = False,
+                 overrides: dict | None = None, cache: bool | None = None, linter: Linter | None = None):
+        self.config = Path(config) if config else None
+        self.isolated = isolated
+        self.overrides = check_overrides(overrides or {})
+        self.linter = linter
+        self._found: dict[Path, Path | None] = {}  # directory -> nearest config file
+        self._with_overrides: dict[Settings, Settings] = {}  # a config file's settings -> with the overrides
+        self._rule_files: dict[Settings, tuple] = {}  # settings -> the user's rule files, as first seen
+        self._settings_keys: dict[Settings, str] = {}  # settings -> what the cache keys them by
+        if self.config:
+            load_config(self.config.resolve())  # fail early on a broken --config
+        self.cache = None
+        if cache is not False:
+            here = self.settings_in(Path.cwd())
+            if cache or here.cache:
+                from .cache import Cache
+
+                self.cache = Cache(Path(here.root, here.cache_dir))
+
+    # -- settings ------------------------------------------------------------------------------------------------
+
+    def settings_for(self, path: Path) -> Settings:
+        """The settings of the file at ``path`` (``-`` and ``<string>`` are in the working directory)."""
+        return self.settings_in(path.parent if path.name else Path.cwd())
+
+    def settings_in(self, directory: Path) -> Settings:
+        """The settings of the files in ``directory``: ``--isolated``'s defaults, ``--config``'s file or the
+        nearest config file; then the overrides."""
+        if self.isolated:
+            base = Settings()
+        elif self.config:
+            base = load_config(self.config.resolve())
+        else:
+            if directory not in self._found:
+                self._found[directory] = find_config(directory.resolve())
+            found = self._found[directory]
+            base = load_config(found) if found else Settings()
+        if base not in self._with_overrides:
+            self._with_overrides[base] = with_overrides(base, self.overrides)
+        return self._with_overrides[base]
+
+    def linter_for(self, settings: Settings) -> Linter:
+        return self.linter or LINTERS.get(settings, self._rule_files_of(settings))
+
+    def _rule_files_of(self, settings: Settings) -> tuple:
+        """The user's rule files with their mtimes and sizes, looked at once per Runner: a long-lived process (the
+        language server) that makes a Runner per request sees a rule file change."""
+        if settings not in self._rule_files:
+            files = [p for d in settings.rule_paths if Path(settings.root, d).is_dir()
+                     for p in sorted(Path(settings.root, d).glob("*.y*ml"))]
+            self._rule_files[settings] = tuple((str(p), p.stat().st_mtime_ns, p.stat().st_size) for p in files)
+        return self._rule_files[settings]
+
+    def _settings_key(self, settings: Settings) -> str:
+        if settings not in self._settings_keys:
+            from .cache import settings_key
+
+            self._settings_keys[settings] = settings_key(settings)
+        return self._settings_keys[settings]
+
+    # -- linting -------------------------------------------------------------------------------------------------
+
+    def lint_bytes(self, raw: bytes | str, filename: str, settings: Settings | None = None) -> list[Diagnostic]:
+        return self._lint(raw, filename, settings)[0]
+
+    def _lint(self, raw: bytes | str, filename: str, settings: Settings | None = None):
+        """The diagnostics of one file (``Linter.lint``) with the per-file ignores of its settings, and its source."""
+        settings = settings or self.settings_for(Path(filename))
+        ignore = [s for pattern, sels in settings.per_file_ignores
+                  if path_matches(Path(filename), Path(settings.root), (pattern,)) for s in sels]
+        return self.linter_for(settings).lint(raw, filename, ignore)
+
+    def check_file(self, path: Path) -> FileResult:
+        """One file's findings, with the lines they point at; answered from the cache when it is on."""
+        settings = self.settings_for(path)
+        raw = read_regular(path, settings.max_file_size)
+        if isinstance(raw, str):
+            return FileResult(str(path), self._file_finding(settings, str(path), "LF007", raw))
+        return self.check_bytes(raw, str(path))
+
+    def _file_finding(self, settings: Settings, name: str, rule_id: str, message: str) -> list[Diagnostic]:
+        """A finding about the file as a whole (LF007, LF010), at its first character."""
+        found = self.linter_for(settings).diagnostic(rule_id, file=name, message=message)
+        return [found] if found else []
+
+    def check_bytes(self, raw: bytes, name: str) -> FileResult:
+        """``check_file`` of bytes already read; an internal error (a bug) while linting them becomes the file's
+        finding (LF010) and ``error``, so that the run goes on with the other files."""
+        try:
+            return self._check_bytes(raw, name)
+        except (ConfigError, RuleError):
+            raise
+        except Exception as exc:  # noqa: BLE001 - one hostile file costs its own findings, never the run's
+            error = internal_error(exc)
+            return FileResult(name, self._file_finding(self.settings_for(Path(name)), name, "LF010",
+                                                       error), error=error)
+
+    def _check_bytes(self, raw: bytes, name: str) -> FileResult:
+        settings = self.settings_for(Path(name))
+        key = None
+        if self.cache is not None:
+            from .cache import file_key
+
+            key = file_key(raw, self._settings_key(settings))
+            hit = self.cache.get(name, key, self.linter_for(settings))
+            if hit is not None:
+                return FileResult(name, hit, self._excerpts(raw, name, settings, hit), cached=True)
+        diagnostics, source = self._lint(raw, name, settings)
+        return FileResult(name, diagnostics, excerpt_lines(source, diagnostics), key)
+
+    @staticmethod
+    def _excerpts(raw: bytes, name: str, settings: Settings, diagnostics: list[Diagnostic]) -> dict[int, str]:
+        """The excerpt lines of cached findings, read again from the file (the cache holds no source text); only
+        a file with findings is loaded again, to mask its secrets from the parsed document."""
+        if not diagnostics:
+            return {}
+        from .documents import load_source  
+
+        return excerpt_lines(load_source(raw, name, settings.max_file_size)[0], diagnostics)
+
+    def run(self, paths: Iterable[str | os.PathLike], jobs: int | None = None) -> Iterator[FileResult]:
+        """``check_file`` over ``expand(paths)``, in that order; ``jobs`` > 1 spreads the files over processes
+        (``None``: every CPU from ``PARALLEL_FROM`` files on, else one). Results stream: nothing is held."""
+        files = self.expand(paths)
+        head = list(islice(files, PARALLEL_FROM))
+        if jobs is None:
+            jobs = (os.cpu_count() or 1) if len(head) == PARALLEL_FROM else 1
+        if jobs <= 1:
+            results = map(self.check_file, chain(head, files))
+        else:
+            import multiprocessing  
+
+            # fork starts a worker with the rules already loaded; elsewhere each worker builds its own Runner
+            method = "fork" if sys.platform == "linux" else "spawn"
+            pool = multiprocessing.get_context(method).Pool(jobs, _start_worker, (
+                self.config, self.isolated, self.overrides, self.cache is not None, self.linter))
+            results = pool.imap(_worker_check, chain(head, files), chunksize=8)
+        try:
+            for result in results:
+                if self.cache is not None and result.key is not None:
+                    self.cache.put(result.name, result.key, result.diagnostics)
+                yield result
+        finally:
+            if jobs > 1:
+                pool.terminate()
+            if self.cache is not None:
+                self.cache.save()
+
+    def expand(self, paths: Iterable[str | os.PathLike]) -> Iterator[Path]:
+        """Files to lint: every file named, and the job specs (``include`` globs) found under each directory; a
+        directory the walk cannot read is yielded too, so that ``check_file`` reports it."""
+        if isinstance(paths, (str, os.PathLike)):
+            paths = [paths]
+        for given in paths:
+            path = Path(given)
+            if not os.path.isdir(path):  # also a path that cannot be looked at: check_file says why
+                yield path
+                continue
+            unreadable: list[OSError] = []
+            for directory, subdirs, files in os.walk(path, onerror=unreadable.append):
+                yield from _drain(unreadable)
+                settings = self.settings_in(Path(directory))
+                root = Path(settings.root)
+                subdirs[:] = sorted(d for d in subdirs if d not in DEFAULT_EXCLUDE and
+                                    not path_matches(Path(directory) / d, root, settings.exclude))
+                files.sort()
+                for name in files:
+                    file = Path(os.path.join(directory, name))  # not `/ name`: pathlib would intern every name
+                    if path_matches(file, root, settings.include) and not path_matches(file, root,
+                                                                                        settings.exclude):
+                        yield file
+            yield from _drain(unreadable)
+
+    def fails(self, diagnostic: Diagnostic) -> bool:
+        return severity_rank(diagnostic.severity) >= severity_rank(self.settings_for(
+            Path(diagnostic.file)).fail_on)
+
+
+def _drain(errors: list[OSError]) -> Iterator[Path]:
+    while errors:
+        yield Path(errors.pop(0).filename)
+
+
+_KINDS = ((stat.S_ISFIFO, "a FIFO"), (stat.S_ISCHR, "a character device"), (stat.S_ISBLK, "a block device"),
+          (stat.S_ISSOCK, "a socket"))
+
+
+def read_regular(path: Path, limit: int) -> bytes | str:
+    """The bytes of the regular file at ``path``, at most ``limit`` + 1 of them, or why it is not read. Opening
+    never blocks (a FIFO), and the file opened is the one checked; nothing but a regular file is read."""
+    flags = os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_NOCTTY", 0) | getattr(os, "O_CLOEXEC", 0)
+    try:
+        fd = os.open(path, flags)
+    except OSError as exc:
+        reason = (exc.strerror or str(exc)).lower()
+        try:
+            mode = os.stat(path).st_mode
+        except OSError:
+            return f"cannot read file: {reason}"
+        if stat.S_ISDIR(mode):
+            return f"cannot read directory: {reason}"
+        return _not_regular(mode) or f"cannot read file: {reason}"
+    mode = os.fstat(fd).st_mode
+    if stat.S_ISDIR(mode):  # opens on Linux, but open() below would raise
+        os.close(fd)
+        return "cannot read file: is a directory"
+    with open(fd, "rb") as fh:
+        return _not_regular(mode) or fh.read(limit + 1)
+
+
+def _not_regular(mode: int) -> str | None:
+    if stat.S_ISREG(mode):
+        return None
+    kind = next((name for test, name in _KINDS if test(mode)), "not a file")
+    return f"not a regular file ({kind}); only regular files are linted"
+
+
+def internal_error(exc: BaseException) -> str:
+    """An unexpected exception as one line: its type and where it was raised (never its message, which may
+    quote the input), and where to report it."""
+    import traceback  
+
+    frames = traceback.extract_tb(exc.__traceback__)
+    where = f" in {Path(frames[-1].filename).name}:{frames[-1].lineno} ({frames[-1].name})" if frames else ""
+    return f"internal error: {type(exc).__name__}{where} (please report it at {REPORT_URL} with the command you ran)"
+
+
+def excerpt_lines(source, diagnostics: list[Diagnostic]) -> dict[int, str]:
+    """The source lines that ``diagnostics`` point at, as ``Source.masked_line`` shows them (none for a file that
+    was not text)."""
+    lines = {d.line: source.masked_line(d.line) for d in diagnostics} if source else {}
+    return {number: line for number, line in lines.items() if line is not None}
+
+
+_worker: Runner | None = None
+
+
+def _start_worker(config, isolated, overrides, cache, linter) -> None:
+    global _worker  # noqa: PLW0603 - one Runner per worker process; only the parent writes the cache
+    import signal  
+
+    signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is the parent's to handle (exit 130), not a traceback
+    _worker = Runner(config, isolated, overrides, cache, linter)
+
+
+def _worker_check(path: Path) -> FileResult:
+    return _worker.check_file(path)
