@@ -9,8 +9,8 @@ from pathlib import Path
 import click
 
 from . import __version__
+from .report import DEFAULT, FORMATS
 
-FORMATS = ("text", "json", "sarif", "github", "junit", "gitlab")
 LEVELS = ("error", "warning", "info")
 
 
@@ -73,7 +73,7 @@ def config_options(func):
 
 @main.command()
 @click.argument("paths", nargs=-1, type=click.Path(readable=False))  # an unreadable one: LF007
-@click.option("--format", "fmt", type=click.Choice(FORMATS), default="text", show_default=True,
+@click.option("--format", "fmt", type=click.Choice(FORMATS), default=DEFAULT, show_default=True,
               help="Report format.")
 @click.option("--fail-on", type=click.Choice(LEVELS), help="Lowest severity that fails the run [default: warning].")
 @click.option("--output-file", "-o", type=click.Path(dir_okay=False), help="Write the report here; the terminal "
@@ -92,7 +92,7 @@ def check(paths, fmt, fail_on, output_file, statistics, stdin_filename, no_color
     from collections import Counter  # noqa: PLC0415
 
     from .runner import Runner  # noqa: PLC0415
-    from .report import text  # noqa: PLC0415
+    from .report import Context, text
 
     if paths.count("-") > 1:
         raise click.UsageError("'-' (stdin) may be given once")
@@ -128,7 +128,7 @@ def check(paths, fmt, fail_on, output_file, statistics, stdin_filename, no_color
     if stream:
         click.echo(text.summary_of(severities, files))
     else:
-        report = _render(fmt, diagnostics, rules, lines=lines, colour=colour, files=files, paths=names)
+        report = _render(fmt, diagnostics, Context(rules, lines, colour, files, tuple(names)))
         if output_file:
             _write_report(Path(output_file), report, inputs)
             click.echo(text.summary_of(severities, files))
@@ -196,10 +196,10 @@ def _results(runner, paths, stdin_filename, jobs):
             yield from runner.run(list(group), jobs)
 
 
-def _render(fmt, diagnostics, rules, **kwargs) -> str:
-    import importlib  # noqa: PLC0415
+def _render(fmt, diagnostics, context) -> str:
+    from .report import render
 
-    return _printable(importlib.import_module(f".report.{fmt}", __package__).render(diagnostics, rules, **kwargs))
+    return _printable(render(fmt, diagnostics, context))
 
 
 def _statistics(counts, err: bool) -> None:

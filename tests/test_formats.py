@@ -65,10 +65,10 @@ def test_github_annotations(run, tmp_path):
 
 def test_github_escapes():
     from lflint.diagnostic import Diagnostic
-    from lflint.report import github
+    from lflint.report import Context, github
 
     d = Diagnostic("a,b:c.yaml", 0, 1, 1, 1, 2, "LF001", "syntax-error", "info", "100% bad\nnext", "")
-    assert github.render([d], {}) == ("::notice file=a%2Cb%3Ac.yaml,line=1,col=1,endLine=1,endColumn=2,"
+    assert github.render([d], Context({})) == ("::notice file=a%2Cb%3Ac.yaml,line=1,col=1,endLine=1,endColumn=2,"
                                       "title=LF001 (syntax-error)::100%25 bad%0Anext\n")
 
 

@@ -14,7 +14,9 @@ from pathlib import Path
 
 import pytest
 
+import lflint.report
 from lflint import __version__
+from lflint.report import FORMATS
 from lflint.runner import excerpt_lines
 from lflint.diagnostic import Diagnostic
 from lflint.documents import load_source
@@ -40,7 +42,7 @@ SOURCES = {
     "jobs/clean.lfjob.yaml": "name: clean_job\n",
 }
 MISSING = "jobs/missing.lfjob.yaml"
-FILES = [*SOURCES, MISSING]
+FILES = (*SOURCES, MISSING)
 
 
 def _d(file, document, line, column, end_line, end_column, rule, severity, message, pointer="", suggestion=None):
@@ -82,20 +84,13 @@ DIAGNOSTICS = [
     _d(YAML, 1, 11, 7, 11, 8, "LF106", "error", "`name` must be at least 4 characters long; found 1", "/name",
        "xxxx"),
 ]
-FORMATS = {"text": "report.txt", "json": "report.json", "sarif": "report.sarif", "github": "report.github.txt",
-           "junit": "report.junit.xml", "gitlab": "report.gitlab.json"}
-
-
 def render(fmt: str) -> str:
-    import importlib
-
     lines = {}
     for name, source in SOURCES.items():
         found = [d for d in DIAGNOSTICS if d.file == name]
         loaded = load_source(source.encode(), name)[0]  # as the CLI reads excerpts: secrets masked
         lines.update(((name, n), line) for n, line in excerpt_lines(loaded, found).items())
-    report = importlib.import_module(f"lflint.report.{fmt}").render(
-        DIAGNOSTICS, RULES, lines=lines, colour=False, files=len(FILES), paths=FILES)
+    report = lflint.report.render(fmt, DIAGNOSTICS, lflint.report.Context(RULES, lines, False, len(FILES), FILES))
     return report.replace(f'"{__version__}"', '"<version>"')
 
 
@@ -103,10 +98,14 @@ def render(fmt: str) -> str:
 def test_report_matches_its_golden_file(fmt, monkeypatch, tmp_path):
     monkeypatch.chdir(tmp_path)  # paths in reports are relative to the working directory
     out = render(fmt)
-    golden = GOLDEN / FORMATS[fmt]
+    golden = GOLDEN / f"report.{fmt}"
     if os.environ.get("LFLINT_UPDATE_GOLDEN"):
         golden.parent.mkdir(exist_ok=True)
         golden.write_text(out, encoding="utf-8", newline="")
     assert SECRET not in out
     assert out == golden.read_text(encoding="utf-8"), \
         f"{golden.name} differs: if the change is intended, run LFLINT_UPDATE_GOLDEN=1 pytest tests/test_golden.py"
+
+
+def test_every_golden_file_is_a_format():
+    assert sorted(p.name for p in GOLDEN.iterdir()) == sorted(f"report.{fmt}" for fmt in FORMATS)

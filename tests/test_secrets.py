@@ -12,8 +12,8 @@ from hypothesis import HealthCheck, example, given, settings, strategies as st
 import lflint
 from lflint.cli import main
 from lflint.messages import WORDED
+from lflint.report import FORMATS
 
-FORMATS = ("text", "json", "sarif", "github", "junit", "gitlab")
 SECRET = "Zq8vK3ySecretValue"  # long and unique: it cannot appear in lflint's own text
 
 # A migration spec; {ds} is its datasource_parameter block (indented 4), {top} extra top-level lines.

@@ -1,8 +1,39 @@
-"""One module per output format, each a ``render(diagnostics, rules, **context) -> str`` over the same list."""
+"""One module per output format, each a ``render(diagnostics, context: Context) -> str`` over the same list.
+
+The formats are the modules of this package (``FORMATS``, found by listing it, not by a hand-kept list): a new
+format is a new module here with a ``render`` function (and its golden file in tests/golden/, generated).
+"""
+
+from __future__ import annotations
 
 import os
+import pkgutil
 import re
 from pathlib import Path
+from typing import TYPE_CHECKING, NamedTuple
+
+if TYPE_CHECKING:
+    from ..rules import Rule
+
+DEFAULT = "text"
+FORMATS = (DEFAULT, *sorted(m.name for m in pkgutil.iter_modules(__path__) if m.name != DEFAULT))
+
+
+class Context(NamedTuple):
+    """What a format may read besides the diagnostics."""
+
+    rules: dict[str, Rule]  # the rules of the run, by id (a rule may also be there by slug)
+    lines: dict[tuple[str, int], str] = {}  # (file, line number) -> the source line shown, masked; never changed
+    colour: bool = False  # the terminal takes ANSI colours
+    files: int = 0  # how many files were linted
+    paths: tuple[str, ...] = ()  # the files linted, in order
+
+
+def render(fmt: str, diagnostics, context: Context) -> str:
+    """The report of ``diagnostics`` in format ``fmt`` (one of ``FORMATS``)."""
+    import importlib
+
+    return importlib.import_module(f"{__name__}.{fmt}").render(diagnostics, context)
 
 _SURROGATE = re.compile("[\ud800-\udfff]")
 
@@ -15,7 +46,7 @@ def same_width(line: str) -> str:
 
 def json_text(value) -> str:
     """JSON that any UTF-8 writer can write: a lone surrogate (from an undecodable file name) stays an escape."""
-    import json  # noqa: PLC0415
+    import json
 
     text = json.dumps(value, indent=2, ensure_ascii=False)
     return _SURROGATE.sub(lambda m: f"\\u{ord(m[0]):04x}", text) + "\n"
@@ -33,7 +64,7 @@ def relative_uri(file: str) -> str:
 
 def fingerprint(d) -> str:
     """Stable while unrelated lines move: built from the file, document, rule and JSON pointer, not the line."""
-    import hashlib  # noqa: PLC0415 - only the formats with fingerprints pay for it
+    import hashlib  # only the formats with fingerprints pay for it
 
     key = "\0".join((relative_uri(d.file), str(d.document), d.rule, d.pointer or f"{d.line}:{d.column}",
                      d.message if not d.pointer else ""))

@@ -14,7 +14,7 @@ def _property(text: str) -> str:
     return _data(text).replace(":", "%3A").replace(",", "%2C")
 
 
-def render(diagnostics, rules, **_):
+def render(diagnostics, context):
     return "".join(
         f"::{COMMANDS[d.severity]} file={_property(printable(relative_uri(d.file)))},line={d.line},col={d.column},"
         f"endLine={d.end_line},endColumn={d.end_column},title={_property(f'{d.rule} ({d.name})')}::"

@@ -5,7 +5,7 @@ from . import fingerprint, json_text, relative_uri
 SEVERITIES = {"error": "major", "warning": "minor", "info": "info"}
 
 
-def render(diagnostics, rules, **_):
+def render(diagnostics, context):
     return json_text([{
         "description": f"{d.rule} {d.message}",
         "check_name": f"{d.rule} {d.name}",

@@ -3,5 +3,5 @@
 from . import json_text
 
 
-def render(diagnostics, rules, **_):
+def render(diagnostics, context):
     return json_text([d.to_dict() for d in diagnostics])

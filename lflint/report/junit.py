@@ -7,11 +7,11 @@ from ..secrets import printable
 from . import relative_uri
 
 
-def render(diagnostics, rules, *, paths=(), **_):
+def render(diagnostics, context):
     by_case = defaultdict(list)
     for d in diagnostics:
         by_case[(d.file, d.document)].append(d)
-    cases = sorted(set(by_case) | {(p, 0) for p in paths})
+    cases = sorted(set(by_case) | {(p, 0) for p in context.paths})
     suite = ET.Element("testsuite", name="lflint", tests=str(len(cases)),
                        failures=str(sum(1 for c in cases if by_case.get(c))), errors="0", skipped="0")
     for file, document in cases:

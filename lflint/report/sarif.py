@@ -6,8 +6,8 @@ from . import fingerprint, json_text, relative_uri
 LEVELS = {"error": "error", "warning": "warning", "info": "note"}
 
 
-def render(diagnostics, rules, **_):
-    ordered = sorted({r.id: r for r in rules.values()}.values(), key=lambda r: r.id)
+def render(diagnostics, context):
+    ordered = sorted({r.id: r for r in context.rules.values()}.values(), key=lambda r: r.id)
     index = {r.id: i for i, r in enumerate(ordered)}
     descriptors = [{
         "id": r.id,

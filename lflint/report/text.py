@@ -14,11 +14,10 @@ def _style(text: str, code: str, colour: bool) -> str:
     return f"\x1b[{code}m{text}\x1b[0m" if colour else text
 
 
-def render(diagnostics, rules, *, lines=None, colour=False, files=0, **_):
-    """``lines`` maps (file, line number) to the source line shown under a finding."""
-    lines = lines or {}
-    body = "".join(block(d, lines.get((d.file, d.line)), colour) for d in diagnostics)
-    return body + summary(diagnostics, files) + "\n"
+def render(diagnostics, context):
+    """Each finding with the source line ``context.lines`` holds for it, then the summary."""
+    body = "".join(block(d, context.lines.get((d.file, d.line)), context.colour) for d in diagnostics)
+    return body + summary(diagnostics, context.files) + "\n"
 
 
 def block(d, line: str | None, colour: bool = False) -> str:
@@ -26,7 +25,7 @@ def block(d, line: str | None, colour: bool = False) -> str:
     severity = _style(d.severity, _COLOURS[d.severity] + ";1", colour)
     out = [f"{_style(printable(d.file), '1', colour)}:{d.line}:{d.column}: {_style(d.rule, '1', colour)} "
            f"[{severity}] {printable(d.message)}"]
-    if line and line.strip():  # masked already where it was read (api.excerpt_lines)
+    if line and line.strip():  # masked already where it was read (runner.excerpt_lines)
         width = max(1, (d.end_column if d.end_line == d.line else len(line) + 1) - d.column)
         gutter = " " * len(str(d.line))
         caret = " " * (d.column - 1) + "^" * width
