@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from .diagnostic import Diagnostic
 from .engine import Linter
 from .rules import Rule, builtin_rules, expected_findings
 
@@ -35,21 +36,26 @@ def rules_markdown() -> str:
     return HEADER + table + "\n" + "\n".join(rule_markdown(r, 2) for r in rules)
 
 
-def run_examples(rule: Rule, rules: dict[str, Rule]) -> list[str]:
-    """What is wrong with a rule's examples: a good one with findings, a bad one whose findings differ from
-    its ``# expect:`` marks. Every rule is on, so an example must be a clean spec apart from what it shows."""
+def example_findings(rule: Rule, rules: dict[str, Rule]) -> dict[tuple[str, int], list[Diagnostic]]:
+    """The diagnostics of each of ``rule``'s examples, by (kind, number), with every rule of ``rules`` on."""
     from .runner import Runner
 
     runner = Runner(isolated=True, cache=False, linter=Linter({r.id: r for r in rules.values()}.values()))
+    return {(kind, number): runner.lint_bytes(example, f"{rule.id}-{kind}.yaml")
+            for kind in ("good", "bad") for number, example in enumerate(rule.examples[kind], 1)}
+
+
+def run_examples(rule: Rule, rules: dict[str, Rule]) -> list[str]:
+    """What is wrong with a rule's examples: a good one with findings, a bad one whose findings differ from
+    its ``# expect:`` marks. Every rule is on, so an example must be a clean spec apart from what it shows."""
     problems = []
-    for kind in ("good", "bad"):
-        for number, example in enumerate(rule.examples[kind], 1):
-            found = sorted((d.line, d.rule) for d in runner.lint_bytes(example, f"{rule.id}-{kind}.yaml"))
-            expected = expected_findings(example) if kind == "bad" else []
-            if kind == "bad" and not any(r == rule.id for _, r in expected):
-                problems.append(f"bad example {number} marks no finding of {rule.id}")
-            if found != expected:
-                problems.append(f"{kind} example {number}: expected {expected}, found {found}")
+    for (kind, number), diagnostics in example_findings(rule, rules).items():
+        found = sorted((d.line, d.rule) for d in diagnostics)
+        expected = expected_findings(rule.examples[kind][number - 1]) if kind == "bad" else []
+        if kind == "bad" and not any(r == rule.id for _, r in expected):
+            problems.append(f"bad example {number} marks no finding of {rule.id}")
+        if found != expected:
+            problems.append(f"{kind} example {number}: expected {expected}, found {found}")
     return problems
 
 

@@ -108,4 +108,4 @@ def test_report_matches_its_golden_file(fmt, monkeypatch, tmp_path):
 
 
 def test_every_golden_file_is_a_format():
-    assert sorted(p.name for p in GOLDEN.iterdir()) == sorted(f"report.{fmt}" for fmt in FORMATS)
+    assert sorted(p.name for p in GOLDEN.glob("report.*")) == sorted(f"report.{fmt}" for fmt in FORMATS)

@@ -1,11 +1,12 @@
 """Every rule's examples run as tests; the rule docs are generated from the same files."""
 
 import json
+import os
 from pathlib import Path
 
 import pytest
 
-from lflint.docgen import rules_markdown, run_examples
+from lflint.docgen import example_findings, rules_markdown, run_examples
 from lflint.rules import all_rules, builtin_rules, load_rule_file, RuleError
 
 RULES = builtin_rules()
@@ -84,3 +85,52 @@ def test_rules_command_lists_catalogue(run):
     code, out = run("rules")
     assert code == 0
     assert len([line for line in out.splitlines() if " LF" in line]) == len(RULES)
+
+
+MESSAGES = Path(__file__).parent / "golden" / "rule-messages.txt"
+
+
+def test_bad_examples_say_what_they_say():
+    """The message of every finding of every bad example, against a checked-in file: a wording change is a diff
+    in review (regenerate with LFLINT_UPDATE_GOLDEN=1, as the golden reports)."""
+    every = all_rules()
+    lines = [f"{rule.id} {kind} {number}:{d.line}:{d.column} {d.rule} {d.message}"
+             for rule in RULES for (kind, number), found in example_findings(rule, every).items() for d in found]
+    text = "\n".join(lines) + "\n"
+    if os.environ.get("LFLINT_UPDATE_GOLDEN"):
+        MESSAGES.write_text(text, encoding="utf-8")
+    assert text == MESSAGES.read_text(encoding="utf-8"), \
+        f"{MESSAGES.name} differs: if the change is intended, run LFLINT_UPDATE_GOLDEN=1 pytest tests/test_rules.py"
+    worded = {line.split()[0] for line in lines if line.split()[3] == line.split()[0]}
+    assert [r.id for r in RULES if r.examples["bad"] and r.id not in worded] == []
+
+
+def test_every_builtin_rule_states_its_kind():
+    import yaml
+
+    for rule in RULES:
+        assert yaml.safe_load(rule.path.read_text(encoding="utf-8"))["kind"] == rule.kind
+
+
+def test_a_code_rule_naming_a_missing_function_fails_at_load(tmp_path):
+    source = (ROOT / "rules/LF208-duplicate-location-key.yaml").read_text(encoding="utf-8")
+    broken = tmp_path / "LF208-duplicate-location-key.yaml"
+    broken.write_text(source.replace("check: duplicate_location_keys", "check: duplicate_location_kyes"))
+    with pytest.raises(RuleError, match="`check: duplicate_location_kyes` names no function of lflint/checks.py"):
+        load_rule_file(broken, builtin=True)
+
+
+@pytest.mark.parametrize("change, error", [
+    (("given: parameter.*", "kind: code\ncheck: literal_secrets\ngiven: parameter.*"), "a user rule is data only"),
+    (("given: parameter.*", "kind: file\ngiven: parameter.*"), "a user rule is data only"),
+    (("then:", "kind: schema\nkeywords: [required]\nthen:"), "has `then`, and no `keywords` or `check`"),
+    (("then:", "kind: schema\nthen:"), None),
+])
+def test_a_user_rule_is_of_kind_schema(tmp_path, change, error):
+    rule = tmp_path / "ORG001-corp-log-bucket.yaml"
+    rule.write_text((ROOT / "examples/policies/ORG001-corp-log-bucket.yaml").read_text().replace(*change, 1))
+    if error is None:
+        assert load_rule_file(rule, builtin=False).kind == "schema"
+    else:
+        with pytest.raises(RuleError, match=error):
+            load_rule_file(rule, builtin=False)
