@@ -26,11 +26,10 @@ import statistics
 import subprocess
 import sys
 import tempfile
-import time
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from generate import generate, large_spec, stream  # noqa: E402
+from generate import generate, large_spec, stream
 
 FLOOR = """
 import json, sys, yaml

@@ -8,7 +8,8 @@ config file's value (or the default).
 from __future__ import annotations
 
 import os
-from typing import Any, Iterable
+from collections.abc import Iterable
+from typing import Any
 
 from .config import ConfigError
 from .diagnostic import Diagnostic

@@ -2,8 +2,8 @@
 
 One JSON file per lflint version under the cache directory maps each linted path to a key and its findings. The
 key hashes the file's bytes and everything else the findings depend on: the effective settings, the rule files
-and the job schema (a new lflint version also starts a new file). An unchanged repository is re-linted at the cost of reading
-and hashing its files. The file is read once and written back only when something changed, through a temporary
+and the job schema (a new lflint version also starts a new file). An unchanged repository is re-linted at the cost of
+reading and hashing its files. The file is read once and written back only when something changed, through a temporary
 file and an atomic rename, so concurrent runs (two pre-commit hooks) never see half a file: the last one wins.
 
 The cache directory may come from anywhere (a CI cache restored from another branch, a directory committed to the
@@ -15,6 +15,7 @@ miss. Links are never followed there, and the cache holds no source text: excerp
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import hmac
 import json
@@ -61,8 +62,8 @@ def user_cache_dir() -> Path:
 def machine_key() -> bytes | None:
     """The secret that signs cache entries: 32 random bytes in the user's cache directory (0600), made once per
     user; None (so no cache) when it cannot be made or read safely."""
-    import secrets  
-    import tempfile  
+    import secrets
+    import tempfile
 
     try:
         directory = user_cache_dir()
@@ -73,10 +74,8 @@ def machine_key() -> bytes | None:
             try:
                 os.write(fd, secrets.token_bytes(KEY_BYTES))
                 os.close(fd)
-                try:
+                with contextlib.suppress(FileExistsError):  # another run made it first
                     os.link(temporary, path)  # atomic: a concurrent run sees the whole key or none
-                except FileExistsError:
-                    pass
             finally:
                 os.unlink(temporary)
         return _read_private(path)

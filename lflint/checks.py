@@ -74,7 +74,7 @@ def literal_secrets(datasource, pointer, context):
     placeholder offered is the field's example in the job schema, named for what the field holds."""
     if not isinstance(datasource, dict):
         return
-    from .schema import schema_at  # noqa: PLC0415
+    from .schema import schema_at
 
     for key in sorted(SECRET_KEYS):
         value = datasource.get(key)

@@ -19,8 +19,8 @@ class _Group(click.Group):
     never a traceback."""
 
     def invoke(self, ctx):
-        from .config import ConfigError  # noqa: PLC0415
-        from .rules import RuleError  # noqa: PLC0415
+        from .config import ConfigError
+        from .rules import RuleError
 
         try:
             return super().invoke(ctx)
@@ -35,7 +35,7 @@ class _Group(click.Group):
             click.echo(f"lflint: error: {exc.filename + ': ' if exc.filename else ''}{exc.strerror or exc}",
                        err=True)
         except Exception as exc:  # noqa: BLE001 - a bug: one line and exit 2, never a traceback or exit 1
-            from .runner import internal_error  # noqa: PLC0415
+            from .runner import internal_error
 
             click.echo(f"lflint: {internal_error(exc)}", err=True)
         sys.exit(2)
@@ -89,10 +89,10 @@ def config_options(func):
 def check(paths, fmt, fail_on, output_file, statistics, stdin_filename, no_color, jobs, cache, config, isolated,
           select, extend_select, ignore):
     """Lint job specs: files, directories (their *.lfjob.yaml/.yml/.json files) or '-' for stdin."""
-    from collections import Counter  # noqa: PLC0415
+    from collections import Counter
 
-    from .runner import Runner  # noqa: PLC0415
     from .report import Context, text
+    from .runner import Runner
 
     if paths.count("-") > 1:
         raise click.UsageError("'-' (stdin) may be given once")
@@ -161,7 +161,7 @@ def _printable_name(result):
 
 def _write_report(path: Path, report: str, inputs: list[str]) -> None:
     """Write the report (atomically), never over one of the files it reports on; failing is one line, exit 2."""
-    from .fileio import write_atomic  # noqa: PLC0415
+    from .fileio import write_atomic
 
     try:
         target = os.stat(path)
@@ -185,7 +185,7 @@ def _write_report(path: Path, report: str, inputs: list[str]) -> None:
 
 def _results(runner, paths, stdin_filename, jobs):
     """The files in the order given; '-' is read from stdin here, the rest may go to worker processes."""
-    from itertools import groupby  # noqa: PLC0415
+    from itertools import groupby
 
     for is_stdin, group in groupby(paths, key=lambda p: p == "-"):
         if is_stdin:
@@ -213,10 +213,10 @@ def _statistics(counts, err: bool) -> None:
 @config_options
 def rules_command(fmt, config, isolated, select, extend_select, ignore):
     """List the rules: id, slug, severity, summary (those enabled by the config are marked *)."""
-    import json  # noqa: PLC0415
+    import json
 
-    from .runner import Runner  # noqa: PLC0415
-    from .rules import all_rules  # noqa: PLC0415
+    from .rules import all_rules
+    from .runner import Runner
 
     runner = Runner(config, isolated, _overrides(select, extend_select, ignore, None), cache=False)
     settings = runner.settings_in(Path.cwd())
@@ -235,12 +235,12 @@ def rules_command(fmt, config, isolated, select, extend_select, ignore):
 @click.argument("name")
 def rule_command(name):
     """Print the docs of one rule, by id (LF101) or slug (missing-field)."""
-    from .docgen import rule_markdown  # noqa: PLC0415
-    from .rules import all_rules, find_rule  # noqa: PLC0415
+    from .docgen import rule_markdown
+    from .rules import all_rules, find_rule
 
     rule = find_rule(all_rules(), name)
     if rule is None:
-        from .messages import did_you_mean  # noqa: PLC0415
+        from .messages import did_you_mean
 
         every = all_rules()
         hint = did_you_mean(name, [*(r.id for r in every.values()), *(r.slug for r in every.values())])
@@ -253,7 +253,7 @@ def rule_command(name):
               help="7: for editors (yaml-language-server, VS Code); 2020-12: the schema lflint itself checks with.")
 def schema(draft):
     """Print the JSON Schema of a job spec (for editors and other validators)."""
-    from .schema import render  # noqa: PLC0415
+    from .schema import render
 
     click.echo(render(draft), nl=False)
 
@@ -262,7 +262,7 @@ def schema(draft):
 def server():
     """Run the language server on stdio (needs the lsp extra: pip install 'lflint[lsp]')."""
     try:
-        from .server import main as serve  # noqa: PLC0415
+        from .server import main as serve
     except ImportError as exc:
         click.echo(f"lflint: error: the language server needs pygls ({exc.name} is missing): "
                    "pip install 'lflint[lsp]'", err=True)
@@ -275,7 +275,7 @@ def server():
 @config_options
 def config_command(path, config, isolated, select, extend_select, ignore):
     """Print the settings that apply to PATH and where each came from."""
-    from .runner import Runner  # noqa: PLC0415
+    from .runner import Runner
 
     runner = Runner(config, isolated, _overrides(select, extend_select, ignore, None), cache=False)
     target = Path(path)
@@ -294,8 +294,8 @@ def config_command(path, config, isolated, select, extend_select, ignore):
 @click.argument("directories", nargs=-1, required=True, type=click.Path(exists=True, file_okay=False))
 def test_rules(directories):
     """Run the good and bad examples of the rule files in DIRECTORIES (your own rules)."""
-    from .docgen import run_examples  # noqa: PLC0415
-    from .rules import all_rules  # noqa: PLC0415
+    from .docgen import run_examples
+    from .rules import all_rules
 
     every = all_rules(tuple(directories))
     mine = [r for r in {r.id: r for r in every.values()}.values() if not r.id.startswith("LF")]

@@ -30,7 +30,7 @@ def refuse(uri: str) -> Any:
 def compile_schema(schema: Any, linear: bool = False):
     """jsonschema-rs's validator of a Draft 2020-12 schema, offline and with bounded patterns; ``linear``: refuse
     (``jsonschema_rs.ValidationError``) a pattern with look-around or back-references, as for users' patterns."""
-    import jsonschema_rs  # noqa: PLC0415
+    import jsonschema_rs
 
     options = (jsonschema_rs.RegexOptions() if linear else
                jsonschema_rs.FancyRegexOptions(backtrack_limit=BACKTRACK_LIMIT))
@@ -39,7 +39,7 @@ def compile_schema(schema: Any, linear: bool = False):
 
 def pattern_error(pattern: str) -> str | None:
     """Why lflint will not run ``pattern`` of a user's, or None."""
-    import jsonschema_rs  # noqa: PLC0415
+    import jsonschema_rs
 
     try:
         compile_schema({"pattern": pattern}, linear=True)
@@ -84,8 +84,8 @@ def python_validator(schema: Any, own: bool = False):
     """python-jsonschema's Draft 2020-12 validator of ``schema``: offline, and with the keywords that read
     patterns (``pattern``, ``patternProperties`` and ``additionalProperties`` beside it) on the engine above;
     ``own``: a schema of lflint's own (the rule file schema, the meta-schema), whose few patterns are linear."""
-    import referencing  # noqa: PLC0415
-    from jsonschema import Draft202012Validator, validators  # noqa: PLC0415
+    import referencing
+    from jsonschema import Draft202012Validator, validators
 
     keywords = {} if own else {"pattern": _pattern, "patternProperties": _pattern_properties,
                                "additionalProperties": _additional_properties}
@@ -95,7 +95,7 @@ def python_validator(schema: Any, own: bool = False):
 
 def _pattern(validator, pattern, instance, schema):
     if validator.is_type(instance, "string") and not search(pattern, instance):
-        from jsonschema.exceptions import ValidationError  # noqa: PLC0415
+        from jsonschema.exceptions import ValidationError
 
         yield ValidationError(f"{instance!r} does not match {pattern!r}")
 
@@ -110,7 +110,7 @@ def _pattern_properties(validator, patterns, instance, schema):
 
 def _additional_properties(validator, additional, instance, schema):
     """python-jsonschema's keyword, told which keys ``patternProperties`` matched (it would run ``re`` on them)."""
-    from jsonschema import Draft202012Validator  # noqa: PLC0415
+    from jsonschema import Draft202012Validator
 
     if validator.is_type(instance, "object") and "patternProperties" in schema:
         matched = [k for k in instance if any(search(p, k) for p in schema["patternProperties"])]

@@ -48,9 +48,9 @@ _LISTS = {"select", "extend_select", "ignore", "include", "exclude", "rule_paths
 
 def _toml(path: Path) -> dict:
     try:
-        import tomllib  
+        import tomllib
     except ModuleNotFoundError:  # Python 3.10
-        import tomli as tomllib  
+        import tomli as tomllib
     try:
         with path.open("rb") as fh:
             return tomllib.load(fh)
@@ -103,7 +103,7 @@ def _check(path: Path, table: dict) -> dict[str, Any]:
         elif name == "placeholder":
             if not isinstance(value, str):
                 raise ConfigError(f"{where} must be a regular expression string")
-            from .compiler import pattern_error  
+            from .compiler import pattern_error
 
             problem = pattern_error(value)
             if problem:

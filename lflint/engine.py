@@ -15,7 +15,8 @@ and masks the pointer, for the rules' findings and for the file-level findings o
 
 from __future__ import annotations
 
-from typing import Any, Iterable, NamedTuple
+from collections.abc import Iterable
+from typing import Any, NamedTuple
 
 from . import suppress
 from .config import MAX_FILE_SIZE
@@ -87,8 +88,7 @@ class Linter:
         if source and not source.is_json:
             diagnostics = suppress.apply(diagnostics, source.text, filename, self._enabled_id, self._unused)
         if source and diagnostics:
-            diagnostics = sorted(d._replace(**dict(zip(("line", "column", "end_line", "end_column"), source.mask_range(
-                (d.line, d.column, d.end_line, d.end_column))))) for d in diagnostics)
+            diagnostics = sorted(_masked(d, source) for d in diagnostics)
         return diagnostics, source
 
     def diagnostic(self, rule_id: str, *, file: str, message: str, range: tuple[int, int, int, int] = FILE_START,
@@ -178,6 +178,12 @@ class Linter:
                     message = (rule.message or "{default}").format(
                         field=field_label(at), value=show(error.instance, at), missing=missing, default=default)
                     yield Finding(rule, at, message, suggestion)
+
+
+def _masked(d: Diagnostic, source: Source) -> Diagnostic:
+    """``d`` with its range counted as the masked source shows it (a secret is ``MASK`` wide there)."""
+    line, column, end_line, end_column = source.mask_range((d.line, d.column, d.end_line, d.end_column))
+    return d._replace(line=line, column=column, end_line=end_line, end_column=end_column)
 
 
 def _not_empty(range_: tuple[int, int, int, int]) -> tuple[int, int, int, int]:

@@ -10,8 +10,9 @@ from __future__ import annotations
 
 import json
 import re
+from collections.abc import Iterable
 from functools import cache
-from typing import Any, Iterable
+from typing import Any
 
 from .compiler import search
 from .documents import split_pointer, type_name
@@ -95,6 +96,10 @@ def _offending(value: Any, pattern: str, pointer: str) -> str:
                                                               f"U+{ord(char):04X}")
     more = f" (and {_plural(len(bad) - 1, 'other')})" if len(bad) > 1 else ""
     return f": {shown} at character {index} is not allowed{more}"
+
+
+def _types(types: str | list[str]) -> str:
+    return " or ".join(_TYPE_WORDS[t] for t in ([types] if isinstance(types, str) else types))
 
 
 def _bound(keyword: str) -> str:
@@ -182,8 +187,7 @@ def _contains(e, name, found):
 
 # Each JSON Schema keyword a rule may use, worded from the schema and the value (``found``, masked) alone.
 WORDS = {
-    "type": lambda e, name, found: f"{name} must be "
-            f"{' or '.join(_TYPE_WORDS[t] for t in ([e.validator_value] if isinstance(e.validator_value, str) else e.validator_value))}; found {found}",
+    "type": lambda e, name, found: f"{name} must be {_types(e.validator_value)}; found {found}",
     "enum": _enum,
     "const": _enum,
     "pattern": lambda e, name, found: f"{name} must " + (f"contain only {e.schema['x-expected']}" if "x-expected" in

@@ -4,9 +4,10 @@ from __future__ import annotations
 
 import json
 import re
+from collections.abc import Iterator
 from functools import cache
 from pathlib import Path
-from typing import Any, Iterator
+from typing import Any
 
 _HERE = Path(__file__).resolve().parent
 # In a wheel, rules/ and schemas/ are installed inside the package; in a checkout they sit beside it.
@@ -55,22 +56,22 @@ def json_file(path: Path) -> Any:
 
 @cache
 def _rule_validator():
-    from .compiler import python_validator  # noqa: PLC0415
+    from .compiler import python_validator
 
     return python_validator(json_file(SCHEMAS_DIR / "rule.schema.json"), own=True)
 
 
 @cache
 def _meta_validator():
-    from jsonschema import Draft202012Validator  # noqa: PLC0415
+    from jsonschema import Draft202012Validator
 
-    from .compiler import python_validator  # noqa: PLC0415
+    from .compiler import python_validator
 
     return python_validator(Draft202012Validator.META_SCHEMA, own=True)
 
 
 def load_rule_file(path: Path, builtin: bool) -> Rule:
-    from .documents import load  # noqa: PLC0415
+    from .documents import load
 
     try:
         raw = path.read_bytes()
@@ -117,7 +118,7 @@ def validate_rule(path: Path, data: Any) -> None:
 
 def _check_template(path: Path, key: str, template: Any, fields: tuple[str, ...]) -> None:
     """A message template names only ``fields``, each plainly as ``{field}`` (no format spec, no conversion)."""
-    import string  # noqa: PLC0415
+    import string
 
     allowed = ", ".join(f"{{{f}}}" for f in fields)
     if not isinstance(template, str):
@@ -149,7 +150,7 @@ META_SCHEMA = "https://json-schema.org/draft/2020-12/schema"  # the dialect of e
 
 def _validate_then(path: Path, then: dict) -> None:
     """A user rule's schema: valid, self-contained (nothing to fetch) and runnable by lflint's engines."""
-    from jsonschema.exceptions import best_match  # noqa: PLC0415
+    from jsonschema.exceptions import best_match
 
     error = best_match(_meta_validator().iter_errors(then))
     if error is not None:
@@ -170,9 +171,9 @@ def _validate_then(path: Path, then: dict) -> None:
                                                                           "patternProperties")):
         raise RuleError(f"{path}: `then` combines unevaluatedProperties with patternProperties, which lflint "
                         "cannot run in bounded time: use additionalProperties")
-    import jsonschema_rs  # noqa: PLC0415
+    import jsonschema_rs
 
-    from .compiler import compile_schema, pattern_error  # noqa: PLC0415
+    from .compiler import compile_schema, pattern_error
 
     try:
         compile_schema(then, linear=True)

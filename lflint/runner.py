@@ -9,16 +9,24 @@ from __future__ import annotations
 import os
 import stat
 import sys
+from collections.abc import Iterable, Iterator
 from itertools import chain, islice
 from pathlib import Path
-from typing import Iterable, Iterator, NamedTuple
+from typing import NamedTuple
 
-from .config import (DEFAULT_EXCLUDE, ConfigError, Settings, check_overrides, find_config, load_config, path_matches,
-                     with_overrides)
+from .config import (
+    DEFAULT_EXCLUDE,
+    ConfigError,
+    Settings,
+    check_overrides,
+    find_config,
+    load_config,
+    path_matches,
+    with_overrides,
+)
 from .diagnostic import Diagnostic, severity_rank
 from .engine import Context, Linter
 from .rules import RuleError, all_rules, matches
-
 
 PARALLEL_FROM = 300  # with --jobs unset, this many files or more are spread over every CPU
 REPORT_URL = "https://github.com/lflint/lflint/issues"
@@ -198,7 +206,7 @@ class Runner:
         a file with findings is loaded again, to mask its secrets from the parsed document."""
         if not diagnostics:
             return {}
-        from .documents import load_source  
+        from .documents import load_source
 
         return excerpt_lines(load_source(raw, name, settings.max_file_size)[0], diagnostics)
 
@@ -212,7 +220,7 @@ class Runner:
         if jobs <= 1:
             results = map(self.check_file, chain(head, files))
         else:
-            import multiprocessing  
+            import multiprocessing
 
             # fork starts a worker with the rules already loaded; elsewhere each worker builds its own Runner
             method = "fork" if sys.platform == "linux" else "spawn"
@@ -302,7 +310,7 @@ def _not_regular(mode: int) -> str | None:
 def internal_error(exc: BaseException) -> str:
     """An unexpected exception as one line: its type and where it was raised (never its message, which may
     quote the input), and where to report it."""
-    import traceback  
+    import traceback
 
     frames = traceback.extract_tb(exc.__traceback__)
     where = f" in {Path(frames[-1].filename).name}:{frames[-1].lineno} ({frames[-1].name})" if frames else ""
@@ -320,8 +328,8 @@ _worker: Runner | None = None
 
 
 def _start_worker(config, isolated, overrides, cache, linter) -> None:
-    global _worker  # noqa: PLW0603 - one Runner per worker process; only the parent writes the cache
-    import signal  
+    global _worker
+    import signal
 
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is the parent's to handle (exit 130), not a traceback
     _worker = Runner(config, isolated, overrides, cache, linter)

@@ -2,9 +2,10 @@
 
 ``schemas/job.schema.json`` is Draft 2020-12, what lflint validates with. Editors are surest with draft-07:
 yaml-language-server (VS Code's YAML extension) long validated with draft-07 only, and editor setups often run
-older releases; VS Code's JSON support documents draft-07 as fully supported. So ``lflint schema`` prints a draft-07 translation
-(``$defs`` become ``definitions``; a ``$ref`` with sibling keywords, which draft-07 ignores, moves into an
-``allOf``, keeping the field's own title and description beside it for yaml-language-server's hover), with ``markdownDescription`` and ``markdownEnumDescriptions`` beside the plain ones, which both editors
+older releases; VS Code's JSON support documents draft-07 as fully supported. So ``lflint schema`` prints a
+draft-07 translation (``$defs`` become ``definitions``; a ``$ref`` with sibling keywords, which draft-07 ignores,
+moves into an ``allOf``, keeping the field's own title and description beside it for yaml-language-server's
+hover), with ``markdownDescription`` and ``markdownEnumDescriptions`` beside the plain ones, which both editors
 render; ``--draft 2020-12`` prints the schema as it is.
 """
 

@@ -22,11 +22,11 @@ from pygls.uris import to_fs_path
 from pygls.workspace.position_codec import ServerTextPosition, ServerTextRange
 
 from . import __version__
-from .runner import Runner, internal_error
 from .config import CONFIG_FILE, ConfigError, path_matches
 from .diagnostic import Diagnostic
 from .editor import field_at, json_context, yaml_context
 from .rules import RuleError, find_rule, rule_url
+from .runner import Runner, internal_error
 from .schema import enum_of, field_markdown, schema_at
 
 DEBOUNCE = 0.3  # seconds of quiet typing before a buffer is linted

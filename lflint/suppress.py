@@ -10,7 +10,7 @@ Comments are read only when a file mentions ``lflint:`` at all, so clean files d
 from __future__ import annotations
 
 import re
-from typing import Callable
+from collections.abc import Callable
 
 from .diagnostic import Diagnostic
 

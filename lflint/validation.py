@@ -12,7 +12,8 @@ run. This module words nothing and does no I/O.
 from __future__ import annotations
 
 import math
-from typing import Any, Iterable, NamedTuple
+from collections.abc import Iterable
+from typing import Any, NamedTuple
 
 from .documents import join_pointer, split_pointer
 from .rules import JOB_SCHEMA, Rule, json_file

@@ -93,9 +93,7 @@ def _skipped_nodes(tree: ast.AST) -> set[int]:
                 skip(node.returns)
         elif isinstance(node, ast.AnnAssign):
             skip(node.annotation)
-        elif isinstance(node, ast.JoinedStr):
-            skip(node)
-        elif isinstance(node, (ast.Import, ast.ImportFrom)):
+        elif isinstance(node, (ast.JoinedStr, ast.Import, ast.ImportFrom)):
             skip(node)
     return skipped
 
@@ -151,9 +149,7 @@ def mutants_of(path: Path) -> list[Mutant]:
             elif isinstance(value, str):
                 new = "" if value else "mutant"
                 expr(node, ast.Constant(new), f"{_short(repr(value), 30)} → {new!r}")
-        elif isinstance(node, (ast.If, ast.While)):
-            expr(node.test, ast.UnaryOp(ast.Not(), node.test), f"condition `{_short(_code(node.test))}` negated")
-        elif isinstance(node, ast.IfExp):
+        elif isinstance(node, (ast.If, ast.While, ast.IfExp)):
             expr(node.test, ast.UnaryOp(ast.Not(), node.test), f"condition `{_short(_code(node.test))}` negated")
         elif isinstance(node, ast.Return) and node.value is not None and not (
                 isinstance(node.value, ast.Constant) and node.value.value is None):

@@ -3,9 +3,9 @@
 import inspect
 
 import pytest
+from conftest import GOOD
 
 import lflint
-from conftest import GOOD
 from lflint.config import KEYS
 
 BAD = GOOD.replace("conflict_strategy: UPSERT", "conflict_strategy: upsert")

@@ -19,7 +19,7 @@ def test_generator_is_seeded_and_mixes_what_it_promises(tmp_path):
     assert [p.read_bytes() for p in a] == [p.read_bytes() for p in b]
     texts = [p.read_text() for p in a]
     assert 10 < sum(p.suffix == ".json" for p in a) < 60
-    assert all(t.startswith("#") for p, t in zip(a, texts) if p.suffix == ".yaml")
+    assert all(t.startswith("#") for p, t in zip(a, texts, strict=True) if p.suffix == ".yaml")
     assert {"METADATA_DISCOVERY", "METADATA_MIGRATION", "PERMISSION_MIGRATION"} <= {
         kind for t in texts for kind in ("METADATA_DISCOVERY", "METADATA_MIGRATION", "PERMISSION_MIGRATION")
         if kind in t}

@@ -5,7 +5,6 @@ import json
 from pathlib import Path
 
 import pytest
-
 from conftest import GOOD
 
 from lflint import lint_text
@@ -192,8 +191,10 @@ def test_a_misspelt_datasource_type_yields_only_lf104(source):
 
 
 @pytest.mark.parametrize("schedule", [
-    "execute_strategy: SCHEDULED\n    execute_frequency: MONTHLY\n    execute_day: 1\n    execute_hour: 2\n",  # not LF306
-    "execute_strategy: SCHEDULE\n    execute_frequency: MONLY\n    execute_day: '*'\n    execute_hour: '*'\n",  # LF302/4
+    # not LF306:
+    "execute_strategy: SCHEDULED\n    execute_frequency: MONTHLY\n    execute_day: 1\n    execute_hour: 2\n",
+    # LF302/4:
+    "execute_strategy: SCHEDULE\n    execute_frequency: MONLY\n    execute_day: '*'\n    execute_hour: '*'\n",
     "execute_strategy: SCHEDULE\n    execute_frequency: hourly\n    execute_day: '*'\n    execute_hour: '*'\n",
 ])
 def test_a_misspelt_schedule_value_yields_only_lf104(schedule):

@@ -6,12 +6,13 @@ import json
 from pathlib import Path
 
 import pytest
-from hypothesis import HealthCheck, given, settings, strategies as st
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+from reference import plain, ruamel_load
 
 from lflint.documents import load
 from lflint.engine import Linter
 from lflint.rules import builtin_rules
-from reference import plain, ruamel_load
 
 EXAMPLES = Path(__file__).resolve().parent.parent / "examples"
 SPECS = [load(p.read_bytes(), p.name)[0][0].data for p in sorted(EXAMPLES.glob("*.lfjob.*"))

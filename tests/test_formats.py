@@ -5,7 +5,6 @@ from pathlib import Path
 from xml.etree import ElementTree as ET
 
 import jsonschema
-
 from conftest import GOOD
 
 FIXTURES = Path(__file__).parent / "fixtures"

@@ -16,11 +16,11 @@ import pytest
 
 import lflint.report
 from lflint import __version__
-from lflint.report import FORMATS
-from lflint.runner import excerpt_lines
 from lflint.diagnostic import Diagnostic
 from lflint.documents import load_source
+from lflint.report import FORMATS
 from lflint.rules import Rule
+from lflint.runner import excerpt_lines
 
 GOLDEN = Path(__file__).parent / "golden"
 SECRET = "Sup3rS3cret!"

@@ -3,12 +3,13 @@ loader reads the same data as ruamel.yaml, the reference loader."""
 
 import json
 
-from hypothesis import HealthCheck, example, given, settings, strategies as st
+from hypothesis import HealthCheck, example, given, settings
+from hypothesis import strategies as st
+from reference import plain, ruamel_dump, ruamel_load
 
 from lflint import lint_text
 from lflint.documents import load, split_pointer
 from lflint.secrets import SECRET_KEYS
-from reference import plain, ruamel_dump, ruamel_load
 
 FIELDS = ["name", "type", "parameter", "description", "metadata_discovery_parameter",
           "metadata_migration_parameter", "permission_migration_parameter", "execute_day", "execute_strategy",

@@ -5,7 +5,6 @@ from pathlib import Path
 from xml.etree import ElementTree as ET
 
 import pytest
-
 from conftest import GOOD
 
 import lflint

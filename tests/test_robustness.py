@@ -13,11 +13,11 @@ from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
+from conftest import GOOD, lflint_subprocess
 
 import lflint
 import lflint.engine
 import lflint.report.sarif
-from conftest import GOOD, lflint_subprocess
 from lflint.cli import main
 
 BAD = GOOD.replace("conflict_strategy: UPSERT", "conflict_strategy: upsert")
@@ -49,7 +49,7 @@ def unprivileged(func):
             with os.fdopen(write, "w") as out:
                 json.dump(func(), out)
             status = 0
-        except BaseException:
+        except BaseException:  # noqa: BLE001 - the forked child reports anything, then exits
             import traceback
 
             traceback.print_exc()

@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 
 from lflint.docgen import example_findings, rules_markdown, run_examples
-from lflint.rules import all_rules, builtin_rules, load_rule_file, RuleError
+from lflint.rules import RuleError, all_rules, builtin_rules, load_rule_file
 
 RULES = builtin_rules()
 ROOT = Path(__file__).resolve().parent.parent

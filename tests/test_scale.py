@@ -7,11 +7,10 @@ import sys
 from pathlib import Path
 
 import pytest
-
 from conftest import GOOD, lflint_subprocess
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "benchmarks"))
-from generate import generate  # noqa: E402
+from generate import generate
 
 
 @pytest.fixture

@@ -7,7 +7,8 @@ import re
 
 import pytest
 from click.testing import CliRunner
-from hypothesis import HealthCheck, example, given, settings, strategies as st
+from hypothesis import HealthCheck, example, given, settings
+from hypothesis import strategies as st
 
 import lflint
 from lflint.cli import main
@@ -231,7 +232,7 @@ KEYWORDS = {
 
 
 def test_every_worded_keyword_has_a_case():
-    assert WORDED <= set(KEYWORDS)
+    assert set(KEYWORDS) >= WORDED
 
 
 @pytest.mark.parametrize("keyword", KEYWORDS)
@@ -270,7 +271,7 @@ def yaml_quoted(secret):
 YAML_SHAPES = [
     lambda s: spec(f"      password: {yaml_quoted(s)}\n"),
     lambda s: spec(f"      password: &a {yaml_quoted(s)}\n      subnet_ip: *a\n"),
-    lambda s: spec(f"      password: *a\n", f"x-a: &a {yaml_quoted(s)}\n"),
+    lambda s: spec("      password: *a\n", f"x-a: &a {yaml_quoted(s)}\n"),
     lambda s: spec(f"      access_key: [{yaml_quoted(s)}, {{k: {yaml_quoted(s)}}}]\n"),
     lambda s: FLOW.format(ds=f"password: {yaml_quoted(s)}, x: 1", top=""),
     lambda s: FLOW.format(ds=f"{yaml_quoted('password:' + s)}: 1", top=""),

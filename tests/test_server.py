@@ -6,10 +6,9 @@ import sys
 
 import pytest
 import pytest_lsp
+from conftest import GOOD
 from lsprotocol import types as lsp
 from pytest_lsp import ClientServerConfig, LanguageClient, client_capabilities
-
-from conftest import GOOD
 
 pytestmark = pytest.mark.slow
 
