@@ -19,6 +19,7 @@ from .config import (DEFAULT_EXCLUDE, ConfigError, Settings, check_overrides, fi
 from .diagnostic import Diagnostic, severity_rank
 from .engine import Context, Linter
 from .rules import Rule, RuleError, all_rules, find_rule, matches
+from .secrets import Excerpt
 
 
 PARALLEL_FROM = 300  # with --jobs unset, this many files or more are spread over every CPU
@@ -30,7 +31,7 @@ class FileResult(NamedTuple):
 
     name: str
     diagnostics: list[Diagnostic]
-    lines: dict[int, str] = {}  # a shared default, never changed
+    lines: dict[int, Excerpt] = {}  # a shared default, never changed
     key: str | None = None  # the cache key of the file's content and settings, when it is to be cached
     error: str | None = None  # an internal error that kept the file from being linted (a bug in lflint)
     cached: bool = False  # answered from the cache
@@ -92,7 +93,7 @@ class Runner:
         return self._lint(raw, filename, settings)[0]
 
     def _lint(self, raw: bytes | str, filename: str, settings: Settings | None = None):
-        """The diagnostics of one file, their ranges counted as the masked text shows them, and its source."""
+        """The diagnostics of one file (in true columns; on a secret, ``MASK`` wide), and its source."""
         settings = settings or self.settings_for(Path(filename))
         linter = self.linter_for(settings)
         diagnostics, source = linter.lint_source(raw, filename)
@@ -102,10 +103,9 @@ class Runner:
             diagnostics = [d for d in diagnostics if not any(matches(linter.rules[d.rule], s) for s in ignored)]
         if source and not source.is_json:
             diagnostics = suppress.apply(diagnostics, source.text, filename,
-                                         lambda name: _enabled_id(linter, name), _unused_factory(linter))
+                                         lambda name: _enabled_id(linter, name), _unused_factory(linter, source))
         if source and diagnostics:
-            diagnostics = sorted(d._replace(**dict(zip(("line", "column", "end_line", "end_column"), source.mask_range(
-                (d.line, d.column, d.end_line, d.end_column))))) for d in diagnostics)
+            diagnostics = sorted(_on_source(source, d) for d in diagnostics)
         return diagnostics, source
 
     def check_file(self, path: Path) -> FileResult:
@@ -265,7 +265,7 @@ def internal_error(exc: BaseException) -> str:
     return f"internal error: {type(exc).__name__}{where} (please report it at {REPORT_URL} with the command you ran)"
 
 
-def excerpt_lines(source, diagnostics: list[Diagnostic]) -> dict[int, str]:
+def excerpt_lines(source, diagnostics: list[Diagnostic]) -> dict[int, Excerpt]:
     """The source lines that ``diagnostics`` point at, as ``Source.masked_line`` shows them (none for a file that
     was not text)."""
     lines = {d.line: source.masked_line(d.line) for d in diagnostics} if source else {}
@@ -321,13 +321,27 @@ def _enabled_id(linter: Linter, name: str) -> str | None:
     return rule.id if rule else None
 
 
-def _unused_factory(linter: Linter):
+def _unused_factory(linter: Linter, source):
     rule: Rule | None = linter.rules.get("LF009")
     if rule is None:
         return None
     severity = linter.severity(rule)
-    return lambda file, line, col, end, message: Diagnostic(file, 0, line, col, line, end, rule.id, rule.slug,
-                                                            severity, message, "")
+
+    def unused(file, line, col, end, message):
+        if source.on_secret((line, col, line, end)):  # the comment may be the rest of the secret before it
+            message = "a suppression comment on a secret's line (not shown) silences no finding"
+        return Diagnostic(file, 0, line, col, line, end, rule.id, rule.slug, severity, message, "")
+
+    return unused
+
+
+def _on_source(source, d: Diagnostic) -> Diagnostic:
+    """``d`` as reports give it: in true columns, ``MASK`` wide on a secret and then with no fix to offer (an
+    edit of that range would change the secret, not what the finding is about)."""
+    rng = (d.line, d.column, d.end_line, d.end_column)
+    line, column, end_line, end_column = source.mask_range(rng)
+    suggestion = None if source.on_secret(rng) else d.suggestion
+    return d._replace(line=line, column=column, end_line=end_line, end_column=end_column, suggestion=suggestion)
 
 
 def lint_text(text: str | bytes, filename: str = "<string>.yaml", *, config: str | None = None,

@@ -18,7 +18,7 @@ from bisect import bisect_right
 from typing import Any, NamedTuple
 
 from .config import MAX_FILE_SIZE
-from .secrets import MASK, SECRET_KEYS, holds_secret, is_secret_key, printable, shown_key
+from .secrets import MASK, Excerpt, holds_secret, is_secret_key, mentions_secret, printable, shown_key
 
 MAX_DEPTH = 200  # a job spec nests 5 levels deep
 MAX_ALIASED = 200_000  # values that aliases add to a file (each alias counts its anchor's values): stops alias bombs
@@ -110,54 +110,71 @@ class Source:
         if self._secrets is None:
             for doc in self.documents:
                 doc.root  # noqa: B018 - JSON: the scan that finds positions finds the secrets too
-            self._secrets = _merge([r.range if isinstance(r, Span) else r for r in self.found])
+            self._secrets = self._with_comments(_merge([r.range if isinstance(r, Span) else r for r in self.found]))
         return self._secrets
+
+    def _with_comments(self, ranges: list[tuple[int, int, int, int]]) -> list[tuple[int, int, int, int]]:
+        """``ranges`` and each comment on the line a secret ends on (``password: abc #def``: ``#def`` may be the
+        rest of the password), from the secret's end when only blanks come between."""
+        comments = []
+        for _, _, number, col in ([] if self.is_json else ranges):
+            line = self.line(number) if col > 1 else ""  # a secret that ends at a line's start is not on it
+            found = _COMMENT.search(line, col - 1)
+            if found:
+                start = col if not line[col - 1:found.start()].strip() else found.start() + 1
+                comments.append((number, start, number, len(line.rstrip()) + 1))
+        return _merge(ranges + comments) if comments else ranges
+
+    def line(self, number: int) -> str:
+        """Line ``number`` (1-based) without its line break."""
+        if self._line_starts is None:
+            self.position(0)
+        starts = self._line_starts
+        end = starts[number] - 1 if number < len(starts) else len(self.text)
+        return self.text[starts[number - 1]:end].rstrip("\r")
 
     @property
     def unmapped(self) -> bool:
         """Whether the text may hold a secret that no span marks: it did not load, and it names a secret key
         (or escapes a character, which could spell one)."""
-        return not self.complete and bool(_MENTIONS_SECRET.search(self.text) or "\\" in self.text)
+        return not self.complete and ("\\" in self.text or mentions_secret(self.text))
 
-    def masked_line(self, number: int) -> str | None:
-        """Line ``number`` as reports may show it: each secret that touches it shown as one ``MASK``; None when
-        the file did not load and so may hold secrets that no span marks."""
-        if self.unmapped:
+    def masked_line(self, number: int) -> Excerpt | None:
+        """Line ``number`` as reports may show it: each secret that touches it shown as one ``MASK``, with where
+        each mask stands; None when the file did not load and so may hold secrets that no span marks."""
+        if self.unmapped or not 0 < number <= self.text.count("\n") + 1:
             return None
-        lines = self.text.split("\n")
-        if not 0 < number <= len(lines):
-            return None
-        line, out, col = lines[number - 1].rstrip("\r"), [], 1
+        line, out, col, masks = self.line(number), "", 1, []
         for l1, c1, l2, c2 in self.secrets:
             if l1 <= number <= l2:
-                out.append(line[col - 1:(c1 if l1 == number else 1) - 1] + (MASK if l1 == number else ""))
-                col = c2 if l2 == number else len(line) + 1
-        return "".join(out) + line[col - 1:]
+                start, end = (c1 if l1 == number else 1), (c2 if l2 == number else len(line) + 1)
+                out += line[col - 1:start - 1]
+                mask = MASK if l1 == number else ""
+                masks.append((start, end, len(out) + 1, len(mask)))
+                out += mask
+                col = end
+        return Excerpt(out + line[col - 1:], tuple(masks))
+
+    def on_secret(self, rng: tuple[int, int, int, int]) -> bool:
+        """Whether ``rng`` lies within a secret (or in a text that may hold secrets no span marks)."""
+        return self.unmapped or any(r[:2] <= rng[:2] and rng[2:] <= r[2:] for r in self.secrets)
 
     def mask_range(self, rng: tuple[int, int, int, int]) -> tuple[int, int, int, int]:
-        """``rng`` counted in the masked text: a range within a secret is the mask's range, so that no position
-        gives away a secret's length; in a text that may hold secrets no span marks, every range is one point."""
+        """``rng`` as diagnostics give it, in true source columns: a range within a secret is ``MASK`` wide from
+        the secret's start, so that no position gives away a secret's length; a range that ends or starts inside
+        a secret reaches its edge; in a text that may hold secrets no span marks, every range is one point."""
         if self.unmapped:
             return (*rng[:2], rng[0], rng[1] + 1)
         start, end = rng[:2], rng[2:]
         for r in self.secrets:
             if r[:2] <= start and end <= r[2:]:
-                line, col = self._masked_point(r[:2])
-                return line, col, line, col + len(MASK)
+                return (*r[:2], r[0], r[1] + len(MASK))
         for r in self.secrets:  # a point inside a secret moves to its edge
             if r[:2] < start < r[2:]:
                 start = r[:2]
             if r[:2] < end < r[2:]:
                 end = r[2:]
-        return (*self._masked_point(start), *self._masked_point(end))
-
-    def _masked_point(self, point: tuple[int, int]) -> tuple[int, int]:
-        line, col = point
-        shift = 0
-        for l1, c1, l2, c2 in self.secrets:
-            if l2 == line and c2 <= col:  # a secret that ends before the point, on its line
-                shift += c2 - c1 - len(MASK) if l1 == line else c2 - 1
-        return line, col - shift
+        return (*start, *end)
 
     def position(self, offset: int) -> tuple[int, int]:
         if self._line_starts is None:
@@ -166,7 +183,7 @@ class Source:
         return line, offset - self._line_starts[line - 1] + 1
 
 
-_MENTIONS_SECRET = re.compile("|".join(sorted(SECRET_KEYS)), re.I)
+_COMMENT = re.compile(r"(?:(?<=[ \t])|^)#")
 
 
 def _record_secret(found: list, key: str, span: Span, key_range) -> None:
@@ -319,14 +336,18 @@ def _load_json(source: Source) -> tuple[list[Document], list[Problem]]:
     if duplicates:
         root, dups = _scan_json(source)
         doc._root = root
-        problems = [Problem("LF002", _duplicate(key), rng) for key, rng in dups]
+        secret = [r.range for r in source.found if isinstance(r, Span)]
+        problems = [Problem("LF002", _duplicate(None if any(r[:2] <= rng[:2] and rng[2:] <= r[2:] for r in secret)
+                                                else key), rng) for key, rng in dups]
     if _depth_exceeds(data, MAX_DEPTH):
         return [], [Problem("LF008", f"JSON nests deeper than {MAX_DEPTH} levels; not a job spec")]
     return [doc], problems
 
 
-def _duplicate(key: str) -> str:
-    return f"duplicate key `{printable(shown_key(key))}`: the last value is used"
+def _duplicate(key: str | None) -> str:
+    """LF002's message; ``key`` None: a key inside a secret, not shown."""
+    shown = "(hidden: inside a secret)" if key is None else f"`{printable(shown_key(key))}`"
+    return f"duplicate key {shown}: the last value is used"
 
 
 def _depth_exceeds(data: Any, limit: int) -> bool:
@@ -502,7 +523,7 @@ def _load_yaml(source: Source) -> tuple[list[Document], list[Problem]]:
         else:
             key = frame.key
             if key in frame.data:
-                problems.append(Problem("LF002", _duplicate(key), frame.key_range, index))
+                problems.append(Problem("LF002", _duplicate(None if at_secret(1) else key), frame.key_range, index))
             span.key = frame.key_range
             _record_secret(source.found, key, span, frame.key_range)
             frame.data[key] = value
@@ -528,8 +549,14 @@ def _load_yaml(source: Source) -> tuple[list[Document], list[Problem]]:
 
     def unsupported(ev):
         tag = "!!" + ev.tag[len(_CORE_TAGS):] if ev.tag.startswith(_CORE_TAGS) else ev.tag
-        problems.append(Problem("LF006", f"tag {printable(tag)} is not supported in a job spec; the value is read as plain "
+        tag = "(hidden: it stands where a secret is)" if at_secret() else printable(tag)
+        problems.append(Problem("LF006", f"tag {tag} is not supported in a job spec; the value is read as plain "
                                          "YAML", rng(ev), index))
+
+    def at_secret(skip=0):
+        """Whether the node being read (``skip``: frames of its own left out) stands where a secret is: a loader
+        message about it never quotes its text (a password that starts with ``!`` or ``*`` is a tag or an alias)."""
+        return any(f.is_map and f.key is not None and is_secret_key(f.key) for f in stack[:len(stack) - skip])
 
     scalar_event, alias_event = yaml.ScalarEvent, yaml.AliasEvent
     starts = {yaml.MappingStartEvent: True, yaml.SequenceStartEvent: False}
@@ -565,8 +592,8 @@ def _load_yaml(source: Source) -> tuple[list[Document], list[Problem]]:
                     anchors[frame.anchor] = (frame.data, frame.span, frame.size)
             elif kind is alias_event:
                 if ev.anchor not in anchors:
-                    raise _Abort(Problem("LF001", f"alias *{ev.anchor} names no anchor defined before it",
-                                         rng(ev), index))
+                    alias = "(hidden: it stands where a secret is)" if at_secret() else f"*{printable(ev.anchor)}"
+                    raise _Abort(Problem("LF001", f"alias {alias} names no anchor defined before it", rng(ev), index))
                 value, target, size = anchors[ev.anchor]
                 aliased += size
                 if aliased > MAX_ALIASED:

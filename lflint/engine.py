@@ -465,7 +465,10 @@ class Linter:
                 known = error.schema.get("properties", {})
                 for key in error.instance:
                     if key not in known and rule:
-                        suggestion = did_you_mean(shown_key(key), known)  # a secret's characters choose nothing
+                        # a secret's characters choose nothing; a secret's name is offered only for a key whose
+                        # value is masked as a secret (secrets.is_secret_key reads every key lflint would offer it for)
+                        suggestion = did_you_mean(shown_key(key), [k for k in known if is_secret_key(key) or not
+                                                                   is_secret_key(k)])
                         message = f"unknown field {key_label(key)} in {field_label(pointer)}"
                         if suggestion:
                             message += f"; did you mean `{suggestion}`?"

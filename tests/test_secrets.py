@@ -66,7 +66,7 @@ SHAPES = {
     "flow-sequence": ("a.yaml", spec("      password: [{s}, {s}]\n")),
     "flow-mapping": ("a.yaml", spec("      password: {a: {s}}\n")),
     "not-a-key": ("a.yaml", spec("      password: {a: {s}}\n", "{{x: {s}}}: 1\n")),
-    "in-flow-mapping": ("a.yaml", FLOW.format(ds="password: {s}, usrname: x", top="")),
+    "in-flow-mapping": ("a.yaml", FLOW.format(ds="usrname: x, password: {s}", top="")),
     "escaped-key-yaml": ("a.yaml", spec('      "pass\\u0077ord": {s}\n')),
     "alias": ("a.yaml", spec("      password: *pw\n", "x-creds: &pw {s}\n")),
     "anywhere": ("a.yaml", spec("", "password: {s}\n")),
@@ -79,6 +79,27 @@ SHAPES = {
     "json-escaped-key": ("a.json", as_json(JOB).replace('"username": "u"', '"username": "u", "pass\\u0077ord": "{s}"')),
     "json-typo-key": ("a.json", as_json(JOB).replace('"username": "u"', '"username": "u", "password:{s}": 1')),
     "json-list": ("a.json", as_json(JOB).replace('"username": "u"', '"username": "u", "secret_key": ["{s}", 1]')),
+    # a password that starts with `!` or `*` is, unquoted, a tag or an alias: its name is the secret
+    "tag-name": ("a.yaml", spec("      password: !{s}\n")),
+    "tag-name-core": ("a.yaml", spec("      password: !!{s} x\n")),
+    "tag-name-verbatim": ("a.yaml", spec("      password: !<tag:{s}> x\n")),
+    "tag-in-a-list": ("a.yaml", spec("      password:\n        - !{s} y\n")),
+    "tag-on-a-mapping-key": ("a.yaml", spec("      password: {{!{s} a: 1}}\n")),
+    "alias-name": ("a.yaml", spec("      password: *{s}\n")),
+    # a misspelt secret key (lflint would suggest `password`) is a secret key
+    **{f"misspelt-{key!r}": ("a.yaml", spec(f"      {key}: {{s}}\n")) for key in (
+        "pasword", "passwd", "password_", "secret-key", "secretKey", "accesskey", '"p\\u0430ssword"',
+        '"password\\u200b"', "PASSWORD", "pass")},
+    "separator-key": ("a.yaml", spec("      password;{s}: 1\n")),
+    "misspelt-separator-key": ("a.yaml", spec("      pasword;{s}: 1\n")),
+    # the comment after a secret may be the rest of it (`password: abc #def`)
+    "comment": ("a.yaml", spec("      password: abc #{s}\n")),
+    "comment-in-flow": ("a.yaml", spec("      password: [a, b] #{s}\n")),
+    "suppression": ("a.yaml", spec("      password: x # lflint: disable={s}\n")),
+    "quoted-suppression": ("a.yaml", spec('      password: "x # lflint: disable={s}"\n')),
+    "duplicate-in-a-secret": ("a.yaml", spec("      password:\n        {s}: 1\n        ? {s}\n        : 2\n")),
+    "json-duplicate-in-a-secret": ("a.json", as_json(JOB).replace(
+        '"username": "u"', '"username": "u", "password": {{"{s}": 1, "{s}": 2}}').replace("{{", "{").replace("}}", "}")),
 }
 
 
@@ -133,15 +154,30 @@ def test_a_secret_has_the_mask_width_in_every_format(cli, tmp_path):
     assert "col=17,endLine=9,endColumn=21," in cli("check", "a.yaml", "--format", "github")[1]
 
 
-def test_columns_after_a_secret_count_the_mask(cli, tmp_path):
-    (tmp_path / "a.yaml").write_text(FLOW.format(ds=f"password: {SECRET}, usrname: x", top=""))
+def test_columns_after_a_secret_are_true_columns(cli, tmp_path):
+    """Only a finding on a secret has the mask's width; every other keeps its true columns (editors, fixes and
+    annotations need them), and the text report's caret stands under its token in the masked line."""
+    text = FLOW.format(ds=f"password: {SECRET}, usrname: x", top="")
+    (tmp_path / "a.yaml").write_text(text)
+    source_line = text.splitlines()[5]
     out = cli("check", "a.yaml")[1].splitlines()
     at = next(i for i, li in enumerate(out) if " LF102 " in li)
     line, caret = out[at + 2], out[at + 3]
     assert line.endswith("username: u, password: ****, usrname: x}")
-    [unknown] = [d for d in json.loads(cli("check", "a.yaml", "--format", "json")[1]) if d["rule"] == "LF102"]
     assert caret.index("^") - caret.index("|") == line.index("usrname") - line.index("|")
-    assert unknown["end_column"] - unknown["column"] == len("usrname")
+    assert caret.count("^") == len("usrname")
+    found = json.loads(cli("check", "a.yaml", "--format", "json")[1])
+    [unknown] = [d for d in found if d["rule"] == "LF102"]
+    assert (unknown["line"], unknown["column"], unknown["end_column"]) == (
+        6, source_line.index("usrname") + 1, source_line.index("usrname") + 1 + len("usrname"))
+    [literal] = [d for d in found if d["rule"] == "LF501"]
+    assert (literal["column"], literal["end_column"]) == (source_line.index(SECRET) + 1, source_line.index(SECRET) + 5)
+    # a longer secret moves only the later finding, by as much as the text moved (docs/security.md)
+    (tmp_path / "a.yaml").write_text(text.replace(SECRET, SECRET + "0123456789abcdef"))
+    longer = json.loads(cli("check", "a.yaml", "--format", "json")[1])
+    moved = [d | {"column": d["column"] - 16, "end_column": d["end_column"] - 16} if d["rule"] == "LF102" else d
+             for d in longer]
+    assert moved == found
 
 
 def test_a_key_that_holds_a_secret_is_shown_up_to_its_name(cli, tmp_path):
@@ -150,7 +186,7 @@ def test_a_key_that_holds_a_secret_is_shown_up_to_its_name(cli, tmp_path):
     [unknown] = [d for d in found if d["rule"] == "LF102"]
     assert unknown["message"].startswith("unknown field `password:****` in `datasource_parameter`")
     assert unknown["pointer"].endswith("/datasource_parameter/password:****")
-    assert unknown["suggestion"] == "password"
+    assert unknown["suggestion"] is None  # a fix of that range would rewrite the secret: none is offered
 
 
 def test_a_file_that_does_not_load_shows_no_excerpt_that_could_hold_a_secret(cli, tmp_path):
