@@ -312,7 +312,19 @@ YAML_SHAPES = [
     lambda s: FLOW.format(ds=f"{yaml_quoted('password:' + s)}: 1", top=""),
     lambda s: spec(f"      password:\n        - {yaml_quoted(s)}\n        - k: {yaml_quoted(s)}\n"),
     lambda s: spec(f"      secret_key: {yaml_quoted(s)}\n", f"{yaml_quoted('password ' + s)}: 1\n"),
+    lambda s: spec(f"      password: {yaml_quoted(s)} #{one_line(s)}\n"),
+    lambda s: FLOW.format(ds=f"password: {yaml_quoted(s)}, x: 1 #{one_line(s)}", top=""),
+    lambda s: spec(f"      pasword: {yaml_quoted(s)}\n      \"p\\u0430ssword\": {yaml_quoted(s)}\n"),
+    lambda s: spec(f"      {yaml_quoted('pasword;' + s)}: 1\n      secretKey: {yaml_quoted(s)}\n"),
+    lambda s: spec(f"      password: !{one_line(s)} x\n"),
+    lambda s: spec(f"      password: *{one_line(s)}\n"),
+    lambda s: spec(f"      password:\n        {yaml_quoted(s)}: 1\n        {yaml_quoted(s)}: 2\n"),
 ]
+
+
+def one_line(text):
+    """``text`` with no line break (YAML's own and Unicode's), to stand unquoted on one line."""
+    return re.sub("[\r\n\x85\u2028\u2029]", " ", text)
 
 
 @settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow,
