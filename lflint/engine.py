@@ -23,8 +23,8 @@ from .compiler import search
 from .config import MAX_FILE_SIZE
 from .diagnostic import Diagnostic
 from .documents import Problem, Source, join_pointer, load_source, split_pointer, type_name
-from .rules import JOB_SCHEMA, Rule, json_file
-from .secrets import SECRET_KEYS, is_secret_key, mask_tokens, printable, shown_key  # noqa: F401 - SECRET_KEYS too
+from .rules import JOB_SCHEMA, RULES_DIR, Rule, json_file
+from .secrets import MASK, SECRET_KEYS, is_secret_key, mask_tokens, printable, shown_key  # noqa: F401 - SECRET_KEYS
 
 DEFAULT_PLACEHOLDER = r"^\$\{[A-Za-z_][A-Za-z0-9_]*\}$"
 
@@ -420,25 +420,30 @@ class Linter:
     # -- findings ------------------------------------------------------------------------------------------------
 
     @cached_property
-    def _gate(self):
-        """Passes exactly the documents on which no schema-based rule can report: one call for a clean document.
+    def _gates(self):
+        """Pass exactly the documents on which no schema-based rule can report: one call for a clean document
+        (two with user rules, which see the document as ``for_user_rules`` shows it).
 
         The job schema and each rule's ``then`` at its ``given``, in one schema; each ``then`` gets an $id of its
         own so that its local $refs still resolve inside the whole."""
-        parts = [json_file(JOB_SCHEMA)] if self.by_keyword else []
-        parts += [_at(r.given, {"$id": f"urn:lflint:rule:{r.id}", **r.then}) for r in self.declarative]
-        return _compile({"allOf": parts} if parts else {})
+        own = [json_file(JOB_SCHEMA)] if self.by_keyword else []
+        parts = {False: own, True: []}
+        for r in self.declarative:
+            parts[_is_user(r)].append(_at(r.given, {"$id": f"urn:lflint:rule:{r.id}", **r.then}))
+        return {user: _compile({"allOf": p} if p else {}) for user, p in parts.items() if p or not user}
 
-    def _passes(self, data: Any) -> bool:
+    def _passes(self, data: Any, gate: bool = False) -> bool:
         standin, odd = _for_rs(data)
-        return not odd and self._gate.is_valid(standin)
+        return not odd and self._gates[gate].is_valid(standin)
 
     def findings(self, data: dict) -> list[Finding]:
         findings = []
-        if not (self.fast and self._passes(data)):
+        users = True in self._gates
+        shown = for_user_rules(data) if users else data
+        if not (self.fast and self._passes(data) and (not users or self._passes(shown, True))):
             findings.extend(self._structural(data, self.fast))
             for rule in self.declarative:
-                findings.extend(self._declarative(rule, data, self.fast))
+                findings.extend(self._declarative(rule, shown if _is_user(rule) else data, self.fast))
         if self.coded or findings:
             from . import checks  # noqa: PLC0415
 
@@ -526,6 +531,25 @@ class Linter:
             end_line, end_col = line, col + 1
         return Diagnostic(filename, problem.document, line, col, end_line, end_col, rule.id, rule.slug,
                           self.severity(rule), problem.message, "", None)
+
+
+def _is_user(rule: Rule) -> bool:
+    return rule.path.parent != RULES_DIR
+
+
+def for_user_rules(data: Any) -> Any:
+    """``data`` as a user rule sees it: each secret value (of any type) replaced by ``MASK`` and each key that
+    holds a secret shown as ``shown_key`` does, so that a rule learns of a secret only that it is there (never
+    its length, its type, or whether it equals a guess; an empty one stays null); ``data`` itself when it holds
+    no secret."""
+    if isinstance(data, dict):
+        out = {shown_key(k): MASK if is_secret_key(k) and v is not None else for_user_rules(v)
+               for k, v in data.items()}
+        return data if len(out) == len(data) and all(out.get(k, out) is v for k, v in data.items()) else out
+    if isinstance(data, list):
+        items = [for_user_rules(v) for v in data]
+        return data if all(a is b for a, b in zip(items, data)) else items
+    return data
 
 
 def _missing_message(pointer: str, names: list[str]) -> str:

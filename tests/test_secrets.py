@@ -272,25 +272,54 @@ def test_every_worded_keyword_has_a_case():
 
 @pytest.mark.parametrize("keyword", KEYWORDS)
 def test_user_rule_messages_are_lflints_wording(keyword, cli, tmp_path):
-    password, then = KEYWORDS[keyword]
+    value, then = KEYWORDS[keyword]
+    if not isinstance(value, str):  # a user rule sees every secret as "****": a number or list goes elsewhere
+        then = json.loads(json.dumps(then).replace('"password"', '"username"'))
+        value = json.loads(json.dumps(value).replace(SECRET, "v"))
     (tmp_path / "rules").mkdir()
     (tmp_path / "rules/ORG900-policy.yaml").write_text(json.dumps({
         "id": "ORG900", "slug": "policy", "severity": "error", "summary": "A policy", "given": DS, "then": then,
         "docs": {"what": "w", "why": "w", "fix": "f"}, "examples": {"good": [], "bad": []}}))
     (tmp_path / ".lflint.toml").write_text('rule-paths = ["rules"]\n')
     job = json.loads(json.dumps(JOB))
-    job["parameter"]["metadata_migration_parameter"]["datasource_parameter"]["password"] = password
-    (tmp_path / "a.json").write_text(json.dumps(job))
-    shown = outputs(cli, tmp_path, "a.json", json.dumps(job))
+    job["parameter"]["metadata_migration_parameter"]["datasource_parameter"].update(
+        {"password": SECRET} if isinstance(value, str) else {"password": SECRET, "username": value})
+    text = json.dumps(job, indent=2)  # the secret alone on its line: no later column moves with its length
+    shown = outputs(cli, tmp_path, "a.json", text)
     found = [d for d in json.loads(cli("check", "a.json", "--format", "json")[1]) if d["rule"] == "ORG900"]
     assert found, shown["text"]
     for d in found:
         assert d["message"].startswith("`"), d["message"]  # the field first, as every lflint message
         assert not re.search(r"is not valid|is a required|False schema|unexpected|is not allowed for|\{'|\['",
                              d["message"]), d["message"]
-    assert leaks(shown, SECRET) == [] and "12345677" not in str(shown) and "12345678" not in str(shown)
-    if not isinstance(password, int):  # nor its length
-        assert outputs(cli, tmp_path, "a.json", json.dumps(job).replace(SECRET, SECRET + "0123456789abcdef")) == shown
+    assert leaks(shown, SECRET) == []
+    # nor its length
+    assert outputs(cli, tmp_path, "a.json", text.replace(SECRET, SECRET + "0123456789abcdef")) == shown
+
+
+@pytest.mark.parametrize("then", [
+    {"properties": {"password": {"maxLength": len(SECRET) + 5}}},
+    {"properties": {"password": {"const": SECRET}}},
+    {"if": {"properties": {"password": {"pattern": "^Zq8"}}}, "then": {"required": ["port"]}},
+    {"properties": {"password": {"type": "integer"}}},
+    {"propertyNames": {"maxLength": 12}},
+], ids=["maxLength", "const", "if-pattern", "type", "propertyNames-of-a-key-that-holds-one"])
+def test_a_user_rule_learns_nothing_of_a_secret(then, cli, tmp_path):
+    """A user rule sees each secret as "****" (docs/security.md): a rule that would fire on the secret's length,
+    value, beginning or type fires alike for any secret."""
+    (tmp_path / "rules").mkdir()
+    (tmp_path / "rules/ORG900-probe.yaml").write_text(json.dumps({
+        "id": "ORG900", "slug": "probe", "severity": "error", "summary": "A probe", "given": DS, "then": then,
+        "docs": {"what": "w", "why": "w", "fix": "f"}, "examples": {"good": [], "bad": []}}))
+    (tmp_path / ".lflint.toml").write_text('rule-paths = ["rules"]\nselect = ["ORG"]\n')
+    shown = []
+    for secret in (SECRET, "x", "Zq8" + SECRET + "0123456789", "12345"):
+        job = json.loads(json.dumps(JOB))
+        job["parameter"]["metadata_migration_parameter"]["datasource_parameter"].update(
+            {"password": int(secret) if secret.isdigit() else secret, f"password:{secret}": 1})
+        (tmp_path / "a.json").write_text(json.dumps(job, indent=2))
+        shown.append(cli("check", "a.json", "--format", "json")[1])
+    assert shown == [shown[0]] * 4
 
 
 # -- property: generated secrets in generated shapes --------------------------------------------------------------
