@@ -82,7 +82,10 @@ def test_deep_nesting_yaml_and_json():
 
 def test_empty_scalars_have_a_range_and_an_empty_key_is_named():
     assert [(d.rule, d.line, d.column, d.end_line, d.end_column, d.message) for d in lint_text("?", "x.yaml")
-            if d.rule == "LF102"] == [("LF102", 1, 2, 1, 3, 'unknown field "" (a blank name) in the job')]
+            if d.rule == "LF011"] == [("LF011", 1, 2, 1, 3, "keys must be strings in a job spec, found null as a "
+                                                          "key; the entry is not read")]
+    assert [(d.rule, d.line, d.column, d.end_line, d.end_column, d.message) for d in lint_text('"": 1', "x.yaml")
+            if d.rule == "LF102"] == [("LF102", 1, 1, 1, 3, 'unknown field "" (a blank name) in the job')]
     assert ("LF103", 1, 6, 1, 7) in found(GOOD.replace("name: discover_sales", "name:"))
 
 
