@@ -145,3 +145,9 @@ def test_a_key_that_is_not_a_string_is_its_own_finding():
     assert found(text) == [("LF011", 12, 1, 12, 2), ("LF011", 13, 1, 13, 5), ("LF011", 14, 3, 14, 7)]
     assert lint_text(text, "x.yaml")[0].message == ("keys must be strings in a job spec, found an integer as a key; "
                                                    "the entry is not read")
+
+
+def test_a_large_file_with_an_anchor_libyaml_would_misread_is_not_read_wrong():
+    text = GOOD + "x: &an:chor value\n" + "# padding\n" * 30_000
+    assert found(text) == [("LF008", 12, 4, 12, 8)]
+    assert "(&an:)" in lint_text(text, "x.yaml")[0].message
