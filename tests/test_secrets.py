@@ -67,6 +67,10 @@ SHAPES = {
     "flow-mapping": ("a.yaml", spec("      password: {a: {s}}\n")),
     "not-a-key": ("a.yaml", spec("      password: {a: {s}}\n", "{{x: {s}}}: 1\n")),
     "in-flow-mapping": ("a.yaml", FLOW.format(ds="usrname: x, password: {s}", top="")),
+    # read by ruamel.yaml's parser (libyaml refuses the directive, misreads the anchor), or with stand-ins for U+2028
+    "reserved-directive": ("a.yaml", "%FOO bar\n---\n" + spec("      password: {s}\n")),
+    "anchor-with-colon": ("a.yaml", spec("      password: &pw:1 {s}\n      secret_key: *pw:1\n")),
+    "line-separator": ("a.yaml", spec("      password: \"{s}\u2028{s}\"\n", "description: a\u2028b\n")),
     "escaped-key-yaml": ("a.yaml", spec('      "pass\\u0077ord": {s}\n')),
     "alias": ("a.yaml", spec("      password: *pw\n", "x-creds: &pw {s}\n")),
     "anywhere": ("a.yaml", spec("", "password: {s}\n")),
