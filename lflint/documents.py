@@ -14,11 +14,12 @@ import gc
 import json
 import re
 import sys
+import warnings
 from bisect import bisect_right
 from typing import Any, NamedTuple
 
 from .config import MAX_FILE_SIZE
-from .secrets import MASK, SECRET_KEYS, holds_secret, is_secret_key, printable, shown_key
+from .secrets import MASK, Excerpt, holds_secret, is_secret_key, mentions_secret, printable, shown_key
 
 MAX_DEPTH = 200  # a job spec nests 5 levels deep
 MAX_ALIASED = 200_000  # values that aliases add to a file (each alias counts its anchor's values): stops alias bombs
@@ -110,54 +111,71 @@ class Source:
         if self._secrets is None:
             for doc in self.documents:
                 doc.root  # noqa: B018 - JSON: the scan that finds positions finds the secrets too
-            self._secrets = _merge([r.range if isinstance(r, Span) else r for r in self.found])
+            self._secrets = self._with_comments(_merge([r.range if isinstance(r, Span) else r for r in self.found]))
         return self._secrets
+
+    def _with_comments(self, ranges: list[tuple[int, int, int, int]]) -> list[tuple[int, int, int, int]]:
+        """``ranges`` and each comment on the line a secret ends on (``password: abc #def``: ``#def`` may be the
+        rest of the password), from the secret's end when only blanks come between."""
+        comments = []
+        for _, _, number, col in ([] if self.is_json else ranges):
+            line = self.line(number) if col > 1 else ""  # a secret that ends at a line's start is not on it
+            found = _COMMENT.search(line, col - 1)
+            if found:
+                start = col if not line[col - 1:found.start()].strip() else found.start() + 1
+                comments.append((number, start, number, len(line.rstrip()) + 1))
+        return _merge(ranges + comments) if comments else ranges
+
+    def line(self, number: int) -> str:
+        """Line ``number`` (1-based) without its line break."""
+        if self._line_starts is None:
+            self.position(0)
+        starts = self._line_starts
+        end = starts[number] - 1 if number < len(starts) else len(self.text)
+        return self.text[starts[number - 1]:end].rstrip("\r")
 
     @property
     def unmapped(self) -> bool:
         """Whether the text may hold a secret that no span marks: it did not load, and it names a secret key
         (or escapes a character, which could spell one)."""
-        return not self.complete and bool(_MENTIONS_SECRET.search(self.text) or "\\" in self.text)
+        return not self.complete and ("\\" in self.text or mentions_secret(self.text))
 
-    def masked_line(self, number: int) -> str | None:
-        """Line ``number`` as reports may show it: each secret that touches it shown as one ``MASK``; None when
-        the file did not load and so may hold secrets that no span marks."""
-        if self.unmapped:
+    def masked_line(self, number: int) -> Excerpt | None:
+        """Line ``number`` as reports may show it: each secret that touches it shown as one ``MASK``, with where
+        each mask stands; None when the file did not load and so may hold secrets that no span marks."""
+        if self.unmapped or not 0 < number <= self.text.count("\n") + 1:
             return None
-        lines = self.text.split("\n")
-        if not 0 < number <= len(lines):
-            return None
-        line, out, col = lines[number - 1].rstrip("\r"), [], 1
+        line, out, col, masks = self.line(number), "", 1, []
         for l1, c1, l2, c2 in self.secrets:
             if l1 <= number <= l2:
-                out.append(line[col - 1:(c1 if l1 == number else 1) - 1] + (MASK if l1 == number else ""))
-                col = c2 if l2 == number else len(line) + 1
-        return "".join(out) + line[col - 1:]
+                start, end = (c1 if l1 == number else 1), (c2 if l2 == number else len(line) + 1)
+                out += line[col - 1:start - 1]
+                mask = MASK if l1 == number else ""
+                masks.append((start, end, len(out) + 1, len(mask)))
+                out += mask
+                col = end
+        return Excerpt(out + line[col - 1:], tuple(masks))
+
+    def on_secret(self, rng: tuple[int, int, int, int]) -> bool:
+        """Whether ``rng`` lies within a secret (or in a text that may hold secrets no span marks)."""
+        return self.unmapped or any(r[:2] <= rng[:2] and rng[2:] <= r[2:] for r in self.secrets)
 
     def mask_range(self, rng: tuple[int, int, int, int]) -> tuple[int, int, int, int]:
-        """``rng`` counted in the masked text: a range within a secret is the mask's range, so that no position
-        gives away a secret's length; in a text that may hold secrets no span marks, every range is one point."""
+        """``rng`` as diagnostics give it, in true source columns: a range within a secret is ``MASK`` wide from
+        the secret's start, so that no position gives away a secret's length; a range that ends or starts inside
+        a secret reaches its edge; in a text that may hold secrets no span marks, every range is one point."""
         if self.unmapped:
             return (*rng[:2], rng[0], rng[1] + 1)
         start, end = rng[:2], rng[2:]
         for r in self.secrets:
             if r[:2] <= start and end <= r[2:]:
-                line, col = self._masked_point(r[:2])
-                return line, col, line, col + len(MASK)
+                return (*r[:2], r[0], r[1] + len(MASK))
         for r in self.secrets:  # a point inside a secret moves to its edge
             if r[:2] < start < r[2:]:
                 start = r[:2]
             if r[:2] < end < r[2:]:
                 end = r[2:]
-        return (*self._masked_point(start), *self._masked_point(end))
-
-    def _masked_point(self, point: tuple[int, int]) -> tuple[int, int]:
-        line, col = point
-        shift = 0
-        for l1, c1, l2, c2 in self.secrets:
-            if l2 == line and c2 <= col:  # a secret that ends before the point, on its line
-                shift += c2 - c1 - len(MASK) if l1 == line else c2 - 1
-        return line, col - shift
+        return (*start, *end)
 
     def position(self, offset: int) -> tuple[int, int]:
         if self._line_starts is None:
@@ -166,7 +184,7 @@ class Source:
         return line, offset - self._line_starts[line - 1] + 1
 
 
-_MENTIONS_SECRET = re.compile("|".join(sorted(SECRET_KEYS)), re.I)
+_COMMENT = re.compile(r"(?:(?<=[ \t])|^)#")
 
 
 def _record_secret(found: list, key: str, span: Span, key_range) -> None:
@@ -319,14 +337,18 @@ def _load_json(source: Source) -> tuple[list[Document], list[Problem]]:
     if duplicates:
         root, dups = _scan_json(source)
         doc._root = root
-        problems = [Problem("LF002", _duplicate(key), rng) for key, rng in dups]
+        secret = [r.range for r in source.found if isinstance(r, Span)]
+        problems = [Problem("LF002", _duplicate(None if any(r[:2] <= rng[:2] and rng[2:] <= r[2:] for r in secret)
+                                                else key), rng) for key, rng in dups]
     if _depth_exceeds(data, MAX_DEPTH):
         return [], [Problem("LF008", f"JSON nests deeper than {MAX_DEPTH} levels; not a job spec")]
     return [doc], problems
 
 
-def _duplicate(key: str) -> str:
-    return f"duplicate key `{printable(shown_key(key))}`: the last value is used"
+def _duplicate(key: str | None) -> str:
+    """LF002's message; ``key`` None: a key inside a secret, not shown."""
+    shown = "(hidden: inside a secret)" if key is None else f"`{printable(shown_key(key))}`"
+    return f"duplicate key {shown}: the last value is used"
 
 
 def _depth_exceeds(data: Any, limit: int) -> bool:
@@ -433,16 +455,90 @@ _CORE_TAGS = "tag:yaml.org,2002:"
 _TYPE_OF_TAG = {"str": str, "int": int, "float": float, "bool": bool, "null": type(None)}
 
 
-def _yaml_events(text: str):
+# libyaml reads U+0085, U+2028 and U+2029 as line breaks, as YAML 1.1 did (so does ruamel.yaml's parser); YAML 1.2
+# reads them as ordinary characters. The parsers get the text with each replaced by a private-use character found
+# nowhere in the file (not even as an escape's hex digits), and scalars get them back: one character for one, so
+# every position stays right.
+_BREAKS_1_1 = "\x85\u2028\u2029"
+_STAND_INS = (chr(c) for c in (*range(0xE000, 0xF900), *range(0xF0000, 0xFFFFE)))
+# An anchor or alias whose name holds a character besides letters, digits, `-` and `_`: libyaml ends the name there
+# (`&an:chor value` is read as anchor `an` and the value `:chor value`); ruamel.yaml reads it whole, as YAML 1.2 does.
+_ODD_NAME = re.compile(r"[0-9A-Za-z_-]*[^0-9A-Za-z_\-\s,\[\]{}]")
+_COLON_NEXT = re.compile(r"[ \t\r\n]*:")
+# ruamel.yaml's pure-Python parser reads what libyaml refuses or misreads; it is slow (about 400 KB a second), so
+# it is tried only on files up to this size: a job spec is about 2 KB.
+FALLBACK_MAX = 256 * 1024
+
+
+def _parser_text(text: str) -> tuple[str, dict | None]:
+    """The text the parsers read, and the table that turns its scalars back into the file's characters."""
+    restore = None
+    if "\x85" in text or "\u2028" in text or "\u2029" in text:
+        lowered = text.lower()
+        free = (c for c in _STAND_INS if c not in text and f"{ord(c):x}" not in lowered)
+        stand_ins = dict(zip(_BREAKS_1_1, free))
+        text = text.translate(str.maketrans(stand_ins))
+        restore = str.maketrans({v: k for k, v in stand_ins.items()})
+    if text[-1] in " \t":  # a last line of blanks and no line break: both parsers would drop it from a block scalar
+        text += "\n"
+    return text, restore
+
+
+def _odd_anchor(text: str) -> int:
+    """Where an anchor or alias name holds a character libyaml does not take, or -1 (``str.find``: a regular
+    expression costs a clean file 20 microseconds)."""
+    for sign in "&*":
+        at = text.find(sign)
+        while at != -1:
+            if (at == 0 or text[at - 1] in " \t\n[{,") and _ODD_NAME.match(text, at + 1):
+                return at
+            at = text.find(sign, at + 1)
+    return -1
+
+
+def _libyaml_events(text: str):
     """libyaml's events one by one (PyYAML's C parser when present), ending with the stream's end."""
     import yaml  # noqa: PLC0415 - lazy: only YAML files pay for it
 
     parser = getattr(yaml, "CSafeLoader", yaml.SafeLoader)(text)
-    return iter(parser.get_event, None), yaml
+    return iter(parser.get_event, None), yaml, yaml.YAMLError
+
+
+def _ruamel_events(text: str):
+    from ruamel.yaml import YAML, error, events  # noqa: PLC0415 - lazy: only files libyaml cannot read pay for it
+
+    return YAML(typ="safe", pure=True).parse(text), events, error.YAMLError
+
+
+def _load_yaml(source: Source) -> tuple[list[Document], list[Problem]]:
+    text, restore = _parser_text(source.text)
+    small = len(text) <= FALLBACK_MAX
+    odd = _odd_anchor(text)
+    if odd >= 0 and not small:
+        end = _ODD_NAME.match(text, odd + 1).end()
+        return [], [Problem("LF008", f"an anchor or alias name with characters besides letters, digits, `-` and `_`"
+                                     f" ({printable(text[odd:end])}) is read only in files up to "
+                                     f"{show_size(FALLBACK_MAX)}; not linted", (*source.position(odd),
+                                                                                 *source.position(end)))]
+    if odd >= 0:
+        docs, problems, found, failed = _build(source, text, restore, *_ruamel_events(text))
+    else:
+        docs, problems, found, failed = _build(source, text, restore, *_libyaml_events(text))
+        if failed and small:
+            try:
+                with warnings.catch_warnings():
+                    warnings.simplefilter("ignore")
+                    second = _build(source, text, restore, *_ruamel_events(text))
+            except Exception:  # noqa: BLE001 - ruamel.yaml's parser fails some input with an assertion, not a YAMLError
+                second = None
+            if second and not second[3]:
+                docs, problems, found, failed = second
+    source.found = found
+    return docs, problems
 
 
 class _Frame:
-    __slots__ = ("data", "span", "anchor", "key", "key_range", "merges", "size", "is_map", "key_is_merge")
+    __slots__ = ("data", "span", "anchor", "key", "key_range", "merges", "size", "is_map", "key_is_merge", "scalar")
 
     def __init__(self, data, span, anchor):
         self.data, self.span, self.anchor = data, span, anchor
@@ -451,6 +547,7 @@ class _Frame:
         self.key_is_merge = False
         self.merges = []
         self.size = 1
+        self.scalar = False  # a flow entry `?x` that libyaml read as a one-pair mapping {x: null}
 
 
 class _Abort(Exception):
@@ -458,15 +555,21 @@ class _Abort(Exception):
         self.problem = problem
 
 
-def _load_yaml(source: Source) -> tuple[list[Document], list[Problem]]:
-    events, yaml = _yaml_events(source.text)
+_DROPPED = object()  # the key of an entry that is not read (a key that is not a string)
+
+
+def _build(source: Source, text: str, restore, events, ev, error) -> tuple[list[Document], list[Problem], list, bool]:
+    """Data and spans from a parser's events: the documents, the problems, the secrets' spans, and whether the parser
+    stopped on a syntax error."""
     docs: list[Document] = []
     problems: list[Problem] = []
+    found: list = []
     stack: list[_Frame] = []
     anchors: dict[str, tuple[Any, Span, int]] = {}
     root: list = []
     index = 0
     aliased = 0  # values added by aliases in the whole file: the work a stream of documents may not multiply
+    glued = "?" in text  # `?x` in a flow collection may have been read as `? x`
 
     def rng(ev):
         s, e = ev.start_mark, ev.end_mark
@@ -484,13 +587,16 @@ def _load_yaml(source: Source) -> tuple[list[Document], list[Problem]]:
             frame.data.append(value)
             frame.span.children.append(span)
         elif frame.key is None and not frame.key_is_merge:
-            if isinstance(value, (dict, list)):
-                raise _Abort(Problem("LF001", "a mapping key must be a scalar, found "
-                                              f"{type_name(value)}", span.range, index))
             if is_plain_merge:
                 frame.key_is_merge = True
+            elif type(value) is str:
+                frame.key, frame.key_range = value, span.range
             else:
-                frame.key, frame.key_range = ("" if value is None else str(value)), span.range
+                problems.append(Problem("LF011", f"keys must be strings in a job spec, found {type_name(value)} as "
+                                                 "a key; the entry is not read", span.range, index))
+                if isinstance(value, (dict, list)):
+                    found.append(span.range)  # not read, so shown to no one: it may hold a secret under any name
+                frame.key = _DROPPED
         elif frame.key_is_merge:
             sources = value if isinstance(value, list) else [value]
             children = span.children if isinstance(value, list) else [span]
@@ -499,28 +605,34 @@ def _load_yaml(source: Source) -> tuple[list[Document], list[Problem]]:
                                      span.range, index))
             frame.merges.extend(zip(sources, children))
             frame.key_is_merge = False
+        elif frame.key is _DROPPED:
+            frame.key = None
         else:
             key = frame.key
             if key in frame.data:
-                problems.append(Problem("LF002", _duplicate(key), frame.key_range, index))
+                problems.append(Problem("LF002", _duplicate(None if at_secret(1) else key), frame.key_range, index))
             span.key = frame.key_range
-            _record_secret(source.found, key, span, frame.key_range)
+            _record_secret(found, key, span, frame.key_range)
             frame.data[key] = value
             frame.span.children[key] = span
             frame.key = None
 
     def scalar(ev):
-        text = ev.value
+        value = ev.value
+        if restore:
+            value = value.translate(restore)
         if ev.implicit[0]:
-            return resolve_plain(text) if text else None
+            if ev.tag:  # the non-specific tag `!`: a string, whatever it looks like
+                return value
+            return resolve_plain(value) if value else None
         tag = ev.tag
-        if tag is None or tag == "!" or tag == _CORE_TAGS + "str":
-            return text
+        if tag is None or tag == _CORE_TAGS + "str":
+            return value
         kind = _TYPE_OF_TAG.get(tag[len(_CORE_TAGS):]) if tag.startswith(_CORE_TAGS) else None
-        value = resolve_plain(text) if text else None
-        if kind is None or type(value) is not kind and not (kind is float and type(value) is int):
+        resolved = resolve_plain(value) if value else None
+        if kind is None or type(resolved) is not kind and not (kind is float and type(resolved) is int):
             unsupported(ev)
-        return float(value) if kind is float and type(value) is int else value
+        return float(resolved) if kind is float and type(resolved) is int else resolved
 
     def check_tag(ev, expected):
         if ev.tag and ev.tag not in ("!", _CORE_TAGS + expected):
@@ -528,33 +640,55 @@ def _load_yaml(source: Source) -> tuple[list[Document], list[Problem]]:
 
     def unsupported(ev):
         tag = "!!" + ev.tag[len(_CORE_TAGS):] if ev.tag.startswith(_CORE_TAGS) else ev.tag
-        problems.append(Problem("LF006", f"tag {printable(tag)} is not supported in a job spec; the value is read as plain "
+        tag = "(hidden: it stands where a secret is)" if at_secret() else printable(tag)
+        problems.append(Problem("LF006", f"tag {tag} is not supported in a job spec; the value is read as plain "
                                          "YAML", rng(ev), index))
 
-    scalar_event, alias_event = yaml.ScalarEvent, yaml.AliasEvent
-    starts = {yaml.MappingStartEvent: True, yaml.SequenceStartEvent: False}
-    ends = (yaml.MappingEndEvent, yaml.SequenceEndEvent)
+    def at_secret(skip=0):
+        """Whether the node being read (``skip``: frames of its own left out) stands where a secret is: a loader
+        message about it never quotes its text (a password that starts with ``!`` or ``*`` is a tag or an alias)."""
+        return any(f.is_map and f.key is not None and is_secret_key(f.key) for f in stack[:len(stack) - skip])
+
+    scalar_event, alias_event = ev.ScalarEvent, ev.AliasEvent
+    starts = {ev.MappingStartEvent: True, ev.SequenceStartEvent: False}
+    ends = (ev.MappingEndEvent, ev.SequenceEndEvent)
     try:
-        for ev in events:
-            kind = type(ev)
+        for event in events:
+            kind = type(event)
             if kind is scalar_event:
-                value = scalar(ev)
-                span = Span(rng(ev))
-                add(value, span, 1, ev.implicit[0] and ev.value == "<<" and stack and stack[-1].is_map
+                value = scalar(event)
+                span = Span(rng(event))
+                start = event.start_mark.index
+                if glued and start and text[start - 1] == "?" and event.value and not event.style \
+                        and event.implicit[0]:
+                    # YAML 1.2 takes `?` for a key indicator only before a blank: `[?x]` and `{?x: 1}` hold "?x"
+                    value = "?" + event.value
+                    line, col, end_line, end_col = span.range
+                    span.range = (line, col - 1, end_line, end_col)
+                    top = stack[-1] if stack else None
+                    if top and top.is_map and not top.data and top.span.range[:2] == (line, col - 1) and \
+                            not _COLON_NEXT.match(text, event.end_mark.index):
+                        top.scalar = True
+                add(value, span, 1, event.implicit[0] and event.value == "<<" and stack and stack[-1].is_map
                     and stack[-1].key is None)
-                if ev.anchor:
-                    anchors[ev.anchor] = (value, span, 1)
+                if event.anchor:
+                    anchors[event.anchor] = (value, span, 1)
             elif kind in starts:
                 is_map = starts[kind]
-                check_tag(ev, "map" if is_map else "seq")
+                check_tag(event, "map" if is_map else "seq")
                 if len(stack) >= MAX_DEPTH:
                     raise _Abort(Problem("LF008", f"nesting deeper than {MAX_DEPTH} levels; not a job spec",
-                                         rng(ev), index))
-                stack.append(_Frame({} if is_map else [], Span(rng(ev), children={} if is_map else []), ev.anchor))
+                                         rng(event), index))
+                stack.append(_Frame({} if is_map else [], Span(rng(event), children={} if is_map else []),
+                                    event.anchor))
             elif kind in ends:
                 frame = stack.pop()
+                if frame.scalar:
+                    (key, value_span), = frame.span.children.items()
+                    add(key, Span(value_span.key), 1)
+                    continue
                 line, col = frame.span.range[:2]
-                frame.span.range = (line, col, ev.end_mark.line + 1, ev.end_mark.column + 1)
+                frame.span.range = (line, col, event.end_mark.line + 1, event.end_mark.column + 1)
                 for merged, merged_span in frame.merges:
                     for key, value in merged.items():
                         if key not in frame.data:
@@ -564,26 +698,27 @@ def _load_yaml(source: Source) -> tuple[list[Document], list[Problem]]:
                 if frame.anchor:
                     anchors[frame.anchor] = (frame.data, frame.span, frame.size)
             elif kind is alias_event:
-                if ev.anchor not in anchors:
-                    raise _Abort(Problem("LF001", f"alias *{ev.anchor} names no anchor defined before it",
-                                         rng(ev), index))
-                value, target, size = anchors[ev.anchor]
+                if event.anchor not in anchors:
+                    alias = "(hidden: it stands where a secret is)" if at_secret() else f"*{printable(event.anchor)}"
+                    raise _Abort(Problem("LF001", f"alias {alias} names no anchor defined before it", rng(event),
+                                         index))
+                value, target, size = anchors[event.anchor]
                 aliased += size
                 if aliased > MAX_ALIASED:
                     raise _Abort(Problem("LF008", f"aliases repeat more than {MAX_ALIASED:,} values in this file "
-                                                  "(an alias bomb?); not linted further", rng(ev), index))
-                add(value, Span(rng(ev), children=target.children, origin=target), size)
-            elif kind is yaml.DocumentEndEvent:
+                                                  "(an alias bomb?); not linted further", rng(event), index))
+                add(value, Span(rng(event), children=target.children, origin=target), size)
+            elif kind is ev.DocumentEndEvent:
                 if root:
                     docs.append(Document(root[0], index, source, root[1]))
                 else:
-                    problems.append(Problem("LF004", "document is empty", rng(ev), index))
+                    problems.append(Problem("LF004", "document is empty", rng(event), index))
                 root.clear()
                 anchors.clear()
                 index += 1
     except _Abort as abort:
         problems.append(abort.problem)
-    except yaml.YAMLError as exc:
+    except error as exc:
         mark = getattr(exc, "problem_mark", None) or getattr(exc, "context_mark", None)
         line, col = (mark.line + 1, mark.column + 1) if mark else (1, 1)
         what = getattr(exc, "problem", None) or str(exc)
@@ -593,4 +728,5 @@ def _load_yaml(source: Source) -> tuple[list[Document], list[Problem]]:
         else:
             rule, message = "LF001", f"invalid YAML: {what}" + (f" ({context})" if context else "")
         problems.append(Problem(rule, message, (line, col, line, col + 1), index))
-    return docs, problems
+        return docs, problems, found, True
+    return docs, problems, found, False

@@ -7,7 +7,7 @@ The life of a finding, in order (``Linter.lint``):
    for code rules), worded by ``messages``; a finding is keyed by JSON pointer;
 3. positions: only a finding's pointer is located in the source (a clean document never pays for it);
 4. per-file ignores (``ignore``, from the settings), then inline suppressions and unused ones (``suppress``);
-5. ranges as the masked source shows them (``secrets``).
+5. ranges in true columns, a finding on a secret ``MASK`` wide (``secrets``).
 
 ``Linter.diagnostic`` is the one place where a Diagnostic is made: it stamps the rule's id, slug and severity
 and masks the pointer, for the rules' findings and for the file-level findings of the runner (LF007, LF010).
@@ -23,8 +23,8 @@ from .config import MAX_FILE_SIZE
 from .diagnostic import Diagnostic
 from .documents import Source, join_pointer, load_source
 from .messages import describe, field_label, missing_fields, missing_message, quoted_names, show, unknown_field
-from .rules import Rule, find_rule, matches
-from .secrets import DEFAULT_PLACEHOLDER, shown_pointer
+from .rules import RULES_DIR, Rule, find_rule, matches
+from .secrets import DEFAULT_PLACEHOLDER, for_user_rules, shown_pointer
 from .validation import gate, passes, schema_errors, select
 
 FILE_START = (1, 1, 1, 2)  # the range of a finding about a whole file: its first character
@@ -62,7 +62,7 @@ class Linter:
         self.coded = [r for r in self.rules.values() if r.kind == "code"]
         self.fast = fast  # False: python-jsonschema only (the reference path the tests compare with)
         self.max_bytes = max_bytes  # a larger source is not parsed (LF008)
-        self._gate = None  # built on the first document that needs it
+        self._gates = None  # built on the first document that needs it
 
     def severity(self, rule: Rule) -> str:
         return self.severities.get(rule.id, rule.severity)
@@ -71,7 +71,7 @@ class Linter:
 
     def lint(self, raw: bytes | str, filename: str, ignore: Iterable[str] = ()) -> tuple[list[Diagnostic],
                                                                                           Source | None]:
-        """The diagnostics of one file, sorted, their ranges as the masked source shows them, and its source (for
+        """The diagnostics of one file, sorted (true columns; on a secret, ``MASK`` wide), and its source (for
         excerpts and fixes). ``ignore``: the selectors the per-file ignores give this file."""
         source, documents, problems = load_source(raw, filename, self.max_bytes)
         found = [self.diagnostic(p.rule, file=filename, document=p.document, range=_not_empty(p.range),
@@ -86,9 +86,10 @@ class Linter:
         if ignore:
             diagnostics = [d for d in diagnostics if not any(matches(self.rules[d.rule], s) for s in ignore)]
         if source and not source.is_json:
-            diagnostics = suppress.apply(diagnostics, source.text, filename, self._enabled_id, self._unused)
+            diagnostics = suppress.apply(diagnostics, source.text, filename, self._enabled_id,
+                                         lambda *found: self._unused(source, *found))
         if source and diagnostics:
-            diagnostics = sorted(_masked(d, source) for d in diagnostics)
+            diagnostics = sorted(_on_source(source, d) for d in diagnostics)
         return diagnostics, source
 
     def diagnostic(self, rule_id: str, *, file: str, message: str, range: tuple[int, int, int, int] = FILE_START,
@@ -106,17 +107,22 @@ class Linter:
         rule = find_rule(self.rules, name)
         return rule.id if rule else None
 
-    def _unused(self, file: str, line: int, column: int, end_column: int, message: str) -> Diagnostic | None:
+    def _unused(self, source: Source, file: str, line: int, column: int, end_column: int,
+                message: str) -> Diagnostic | None:
+        if source.on_secret((line, column, line, end_column)):  # the comment may be the rest of the secret before it
+            message = "a suppression comment on a secret's line (not shown) silences no finding"
         return self.diagnostic("LF009", file=file, range=(line, column, line, end_column), message=message)
 
     # -- findings ------------------------------------------------------------------------------------------------
 
     def findings(self, data: dict) -> list[Finding]:
         findings = []
-        if not (self.fast and self._passes(data)):
+        gates = self._gates_of()
+        shown = for_user_rules(data) if True in gates else data  # user rules never see a secret
+        if not (self.fast and passes(gates[False], data) and (True not in gates or passes(gates[True], shown))):
             findings.extend(self._structural(data, self.fast))
             for rule in self.declarative:
-                findings.extend(self._declarative(rule, data, self.fast))
+                findings.extend(self._declarative(rule, shown if _is_user(rule) else data, self.fast))
         if self.coded or findings:
             from . import checks
 
@@ -132,11 +138,16 @@ class Linter:
                             f.pointer == b or f.pointer.startswith(b + "/") for b in ignored)]
         return findings
 
-    def _passes(self, data: Any) -> bool:
-        """Whether no schema-based rule can report on ``data``: one call for a clean document."""
-        if self._gate is None:
-            self._gate = gate(self.declarative, job_schema=bool(self.by_keyword))
-        return passes(self._gate, data)
+    def _gates_of(self) -> dict:
+        """The gates that pass exactly the documents on which no schema-based rule can report: one call for a clean
+        document, two with user rules, which see the document as ``secrets.for_user_rules`` shows it (False: the
+        job schema and lflint's rules; True, when there are user rules: theirs)."""
+        if self._gates is None:
+            users = [r for r in self.declarative if _is_user(r)]
+            self._gates = {False: gate([r for r in self.declarative if not _is_user(r)], bool(self.by_keyword))}
+            if users:
+                self._gates[True] = gate(users, job_schema=False)
+        return self._gates
 
     def _structural(self, data: dict, fast: bool) -> Iterable[Finding]:
         if not self.by_keyword:
@@ -180,10 +191,17 @@ class Linter:
                     yield Finding(rule, at, message, suggestion)
 
 
-def _masked(d: Diagnostic, source: Source) -> Diagnostic:
-    """``d`` with its range counted as the masked source shows it (a secret is ``MASK`` wide there)."""
-    line, column, end_line, end_column = source.mask_range((d.line, d.column, d.end_line, d.end_column))
-    return d._replace(line=line, column=column, end_line=end_line, end_column=end_column)
+def _on_source(source: Source, d: Diagnostic) -> Diagnostic:
+    """``d`` as reports give it: in true columns, ``MASK`` wide on a secret and then with no fix to offer (an
+    edit of that range would change the secret, not what the finding is about)."""
+    rng = (d.line, d.column, d.end_line, d.end_column)
+    line, column, end_line, end_column = source.mask_range(rng)
+    suggestion = None if source.on_secret(rng) else d.suggestion
+    return d._replace(line=line, column=column, end_line=end_line, end_column=end_column, suggestion=suggestion)
+
+
+def _is_user(rule: Rule) -> bool:
+    return rule.path.parent != RULES_DIR
 
 
 def _not_empty(range_: tuple[int, int, int, int]) -> tuple[int, int, int, int]:

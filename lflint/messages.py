@@ -16,7 +16,7 @@ from typing import Any
 
 from .compiler import search
 from .documents import split_pointer, type_name
-from .secrets import is_secret, mask_tokens, printable, shown_key
+from .secrets import is_secret, is_secret_key, mask_tokens, printable, shown_key
 
 
 def field_label(pointer: str) -> str:
@@ -245,7 +245,9 @@ def describe(error, pointer: str) -> tuple[str, str | None]:
 
 def unknown_field(key: str, pointer: str, known: Iterable[str]) -> tuple[str, str | None]:
     """(message, suggestion) for a field ``key`` that the mapping at ``pointer`` does not have."""
-    suggestion = did_you_mean(shown_key(key), known)  # a secret's characters choose nothing
+    # a secret's characters choose nothing; a secret's name is offered only for a key whose value is masked as a
+    # secret (secrets.is_secret_key reads every key lflint would offer it for)
+    suggestion = did_you_mean(shown_key(key), [k for k in known if is_secret_key(key) or not is_secret_key(k)])
     message = f"unknown field {key_label(key)} in {field_label(pointer)}"
     if suggestion:
         message += f"; did you mean `{suggestion}`?"

@@ -27,6 +27,7 @@ from .config import (
 from .diagnostic import Diagnostic, severity_rank
 from .engine import Context, Linter
 from .rules import RuleError, all_rules, matches
+from .secrets import Excerpt
 
 PARALLEL_FROM = 300  # with --jobs unset, this many files or more are spread over every CPU
 REPORT_URL = "https://github.com/lflint/lflint/issues"
@@ -37,7 +38,7 @@ class FileResult(NamedTuple):
 
     name: str
     diagnostics: list[Diagnostic]
-    lines: dict[int, str] = {}  # a shared default, never changed
+    lines: dict[int, Excerpt] = {}  # a shared default, never changed
     key: str | None = None  # the cache key of the file's content and settings, when it is to be cached
     error: str | None = None  # an internal error that kept the file from being linted (a bug in lflint)
     cached: bool = False  # answered from the cache
@@ -317,7 +318,7 @@ def internal_error(exc: BaseException) -> str:
     return f"internal error: {type(exc).__name__}{where} (please report it at {REPORT_URL} with the command you ran)"
 
 
-def excerpt_lines(source, diagnostics: list[Diagnostic]) -> dict[int, str]:
+def excerpt_lines(source, diagnostics: list[Diagnostic]) -> dict[int, Excerpt]:
     """The source lines that ``diagnostics`` point at, as ``Source.masked_line`` shows them (none for a file that
     was not text)."""
     lines = {d.line: source.masked_line(d.line) for d in diagnostics} if source else {}

@@ -75,7 +75,8 @@ DIAGNOSTICS = [
     _d(YAML, 0, 6, 17, 6, 21, "LF501", "error", "`datasource_parameter.password` holds a literal secret; reference "
        "it from a secret store with a placeholder such as ${LF_DB_PASSWORD}",
        "/parameter/metadata_migration_parameter/datasource_parameter/password"),
-    _d(YAML, 0, 6, 23, 6, 46, "LF009", "warning", "suppression of 'LF999' names no rule"),
+    _d(YAML, 0, 6, 17, 6, 21, "LF009", "warning",  # the comment after a secret may be the secret's rest
+       "a suppression comment on a secret's line (not shown) silences no finding"),
     _d(YAML, 0, 7, 19, 7, 32, "LF402", "info", "`log_location` needs a path after the bucket <obs://bucket/path> "
        "& 100% of its parts; found \"obs://logs/\"", "/parameter/metadata_migration_parameter/log_location"),
     _d(YAML, 0, 8, 3, 9, 29, "LF202", "warning", "`metadata_discovery_parameter` is ignored for a "

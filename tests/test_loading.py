@@ -81,7 +81,10 @@ def test_deep_nesting_yaml_and_json():
 
 def test_empty_scalars_have_a_range_and_an_empty_key_is_named():
     assert [(d.rule, d.line, d.column, d.end_line, d.end_column, d.message) for d in lint_text("?", "x.yaml")
-            if d.rule == "LF102"] == [("LF102", 1, 2, 1, 3, 'unknown field "" (a blank name) in the job')]
+            if d.rule == "LF011"] == [("LF011", 1, 2, 1, 3, "keys must be strings in a job spec, found null as a "
+                                                          "key; the entry is not read")]
+    assert [(d.rule, d.line, d.column, d.end_line, d.end_column, d.message) for d in lint_text('"": 1', "x.yaml")
+            if d.rule == "LF102"] == [("LF102", 1, 1, 1, 3, 'unknown field "" (a blank name) in the job')]
     assert ("LF103", 1, 6, 1, 7) in found(GOOD.replace("name: discover_sales", "name:"))
 
 
@@ -112,3 +115,38 @@ def test_merge_keys_and_anchors():
     assert found(listed.replace("give_write: false", "give_write: 3")) == [("LF103", 5, 23, 5, 24)]
     assert found(spec.replace("<<: &base {", "<<: [1, {").replace("sales-logs/d}", "sales-logs/d}]"))[0][:2] == \
         ("LF001", 5)
+
+
+@pytest.mark.parametrize("text, data", [
+    ("key: &an:chor value\nother: *an:chor\n", {"key": "value", "other": "value"}),  # libyaml: ":chor value"
+    ("a: ! 12\nb: 12\n", {"a": "12", "b": 12}),  # the non-specific tag makes a string
+    ('a: "x\x85y"\nb: p\u2028q\nc: 1\n', {"a": "x\x85y", "b": "p\u2028q", "c": 1}),  # not line breaks in YAML 1.2
+    ("a: [?x, {?y: 1}, ? z]\n", {"a": ["?x", {"?y": 1}, {"z": None}]}),  # `?` is an indicator only before a blank
+    ("%FOO bar\n---\na: &ä 1\nb: *ä\n", {"a": 1, "b": 1}),  # a reserved directive, a non-ASCII anchor
+    ("a: |\n  x\n   ", {"a": "x\n \n"}),  # a last line of blanks without a line break
+])
+def test_yaml_1_2_where_libyaml_differs(text, data):
+    from lflint.documents import load
+
+    docs, problems = load(text, "x.yaml")
+    assert problems == [] and docs[0].data == data
+
+
+def test_positions_after_yaml_1_1_line_breaks():
+    for char in "\x85\u2028\u2029":
+        text = GOOD.replace("name: discover_sales", f"name: discover{char}sales")
+        assert found(text.replace("PARQUET", "parquet")) == [("LF105", 1, 7, 1, 21), ("LF104", 9, 26, 9, 33)]
+
+
+def test_a_key_that_is_not_a_string_is_its_own_finding():
+    text = GOOD + "1: a\n[x, y]: b\n? {z: 1}\n: c\n"
+    # a list or mapping as a key is not read, so it is masked like a secret (the mask's range)
+    assert found(text) == [("LF011", 12, 1, 12, 2), ("LF011", 13, 1, 13, 5), ("LF011", 14, 3, 14, 7)]
+    assert lint_text(text, "x.yaml")[0].message == ("keys must be strings in a job spec, found an integer as a key; "
+                                                   "the entry is not read")
+
+
+def test_a_large_file_with_an_anchor_libyaml_would_misread_is_not_read_wrong():
+    text = GOOD + "x: &an:chor value\n" + "# padding\n" * 30_000
+    assert found(text) == [("LF008", 12, 4, 12, 8)]
+    assert "(&an:)" in lint_text(text, "x.yaml")[0].message

@@ -167,11 +167,12 @@ def test_messages_name_the_type_found(text, message):
     ("12\n", "a job spec must be a mapping, found an integer"),
     ("1.5\n", "a job spec must be a mapping, found a number"),
     ("true\n", "a job spec must be a mapping, found a boolean"),
-    ("? {a: 1}\n: x\n", "a mapping key must be a scalar, found a mapping"),
-    ("? [a]\n: x\n", "a mapping key must be a scalar, found a list"),
+    ("? {a: 1}\n: x\n", "keys must be strings in a job spec, found a mapping as a key; the entry is not read"),
+    ("? [a]\n: x\n", "keys must be strings in a job spec, found a list as a key; the entry is not read"),
 ])
 def test_file_level_messages_name_the_type_found(text, message):
-    assert [d.message for d in lint_text(text, "job.yaml")] == [message]
+    # (a mapping whose only key is not read is an empty job: LF101 asks for its fields)
+    assert [d.message for d in lint_text(text, "job.yaml") if d.rule != "LF101"] == [message]
 
 
 def test_name_length_messages():

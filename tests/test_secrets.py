@@ -67,7 +67,11 @@ SHAPES = {
     "flow-sequence": ("a.yaml", spec("      password: [{s}, {s}]\n")),
     "flow-mapping": ("a.yaml", spec("      password: {a: {s}}\n")),
     "not-a-key": ("a.yaml", spec("      password: {a: {s}}\n", "{{x: {s}}}: 1\n")),
-    "in-flow-mapping": ("a.yaml", FLOW.format(ds="password: {s}, usrname: x", top="")),
+    "in-flow-mapping": ("a.yaml", FLOW.format(ds="usrname: x, password: {s}", top="")),
+    # read by ruamel.yaml's parser (libyaml refuses the directive, misreads the anchor), or with stand-ins for U+2028
+    "reserved-directive": ("a.yaml", "%FOO bar\n---\n" + spec("      password: {s}\n")),
+    "anchor-with-colon": ("a.yaml", spec("      password: &pw:1 {s}\n      secret_key: *pw:1\n")),
+    "line-separator": ("a.yaml", spec("      password: \"{s}\u2028{s}\"\n", "description: a\u2028b\n")),
     "escaped-key-yaml": ("a.yaml", spec('      "pass\\u0077ord": {s}\n')),
     "alias": ("a.yaml", spec("      password: *pw\n", "x-creds: &pw {s}\n")),
     "anywhere": ("a.yaml", spec("", "password: {s}\n")),
@@ -80,6 +84,27 @@ SHAPES = {
     "json-escaped-key": ("a.json", as_json(JOB).replace('"username": "u"', '"username": "u", "pass\\u0077ord": "{s}"')),
     "json-typo-key": ("a.json", as_json(JOB).replace('"username": "u"', '"username": "u", "password:{s}": 1')),
     "json-list": ("a.json", as_json(JOB).replace('"username": "u"', '"username": "u", "secret_key": ["{s}", 1]')),
+    # a password that starts with `!` or `*` is, unquoted, a tag or an alias: its name is the secret
+    "tag-name": ("a.yaml", spec("      password: !{s}\n")),
+    "tag-name-core": ("a.yaml", spec("      password: !!{s} x\n")),
+    "tag-name-verbatim": ("a.yaml", spec("      password: !<tag:{s}> x\n")),
+    "tag-in-a-list": ("a.yaml", spec("      password:\n        - !{s} y\n")),
+    "tag-on-a-mapping-key": ("a.yaml", spec("      password: {{!{s} a: 1}}\n")),
+    "alias-name": ("a.yaml", spec("      password: *{s}\n")),
+    # a misspelt secret key (lflint would suggest `password`) is a secret key
+    **{f"misspelt-{key!r}": ("a.yaml", spec(f"      {key}: {{s}}\n")) for key in (
+        "pasword", "passwd", "password_", "secret-key", "secretKey", "accesskey", '"p\\u0430ssword"',
+        '"password\\u200b"', "PASSWORD", "pass")},
+    "separator-key": ("a.yaml", spec("      password;{s}: 1\n")),
+    "misspelt-separator-key": ("a.yaml", spec("      pasword;{s}: 1\n")),
+    # the comment after a secret may be the rest of it (`password: abc #def`)
+    "comment": ("a.yaml", spec("      password: abc #{s}\n")),
+    "comment-in-flow": ("a.yaml", spec("      password: [a, b] #{s}\n")),
+    "suppression": ("a.yaml", spec("      password: x # lflint: disable={s}\n")),
+    "quoted-suppression": ("a.yaml", spec('      password: "x # lflint: disable={s}"\n')),
+    "duplicate-in-a-secret": ("a.yaml", spec("      password:\n        {s}: 1\n        ? {s}\n        : 2\n")),
+    "json-duplicate-in-a-secret": ("a.json", as_json(JOB).replace(
+        '"username": "u"', '"username": "u", "password": {{"{s}": 1, "{s}": 2}}').replace("{{", "{").replace("}}", "}")),
 }
 
 
@@ -134,15 +159,30 @@ def test_a_secret_has_the_mask_width_in_every_format(cli, tmp_path):
     assert "col=17,endLine=9,endColumn=21," in cli("check", "a.yaml", "--format", "github")[1]
 
 
-def test_columns_after_a_secret_count_the_mask(cli, tmp_path):
-    (tmp_path / "a.yaml").write_text(FLOW.format(ds=f"password: {SECRET}, usrname: x", top=""))
+def test_columns_after_a_secret_are_true_columns(cli, tmp_path):
+    """Only a finding on a secret has the mask's width; every other keeps its true columns (editors, fixes and
+    annotations need them), and the text report's caret stands under its token in the masked line."""
+    text = FLOW.format(ds=f"password: {SECRET}, usrname: x", top="")
+    (tmp_path / "a.yaml").write_text(text)
+    source_line = text.splitlines()[5]
     out = cli("check", "a.yaml")[1].splitlines()
     at = next(i for i, li in enumerate(out) if " LF102 " in li)
     line, caret = out[at + 2], out[at + 3]
     assert line.endswith("username: u, password: ****, usrname: x}")
-    [unknown] = [d for d in json.loads(cli("check", "a.yaml", "--format", "json")[1]) if d["rule"] == "LF102"]
     assert caret.index("^") - caret.index("|") == line.index("usrname") - line.index("|")
-    assert unknown["end_column"] - unknown["column"] == len("usrname")
+    assert caret.count("^") == len("usrname")
+    found = json.loads(cli("check", "a.yaml", "--format", "json")[1])
+    [unknown] = [d for d in found if d["rule"] == "LF102"]
+    assert (unknown["line"], unknown["column"], unknown["end_column"]) == (
+        6, source_line.index("usrname") + 1, source_line.index("usrname") + 1 + len("usrname"))
+    [literal] = [d for d in found if d["rule"] == "LF501"]
+    assert (literal["column"], literal["end_column"]) == (source_line.index(SECRET) + 1, source_line.index(SECRET) + 5)
+    # a longer secret moves only the later finding, by as much as the text moved (docs/security.md)
+    (tmp_path / "a.yaml").write_text(text.replace(SECRET, SECRET + "0123456789abcdef"))
+    longer = json.loads(cli("check", "a.yaml", "--format", "json")[1])
+    moved = [d | {"column": d["column"] - 16, "end_column": d["end_column"] - 16} if d["rule"] == "LF102" else d
+             for d in longer]
+    assert moved == found
 
 
 def test_a_key_that_holds_a_secret_is_shown_up_to_its_name(cli, tmp_path):
@@ -151,7 +191,7 @@ def test_a_key_that_holds_a_secret_is_shown_up_to_its_name(cli, tmp_path):
     [unknown] = [d for d in found if d["rule"] == "LF102"]
     assert unknown["message"].startswith("unknown field `password:****` in `datasource_parameter`")
     assert unknown["pointer"].endswith("/datasource_parameter/password:****")
-    assert unknown["suggestion"] == "password"
+    assert unknown["suggestion"] is None  # a fix of that range would rewrite the secret: none is offered
 
 
 def test_a_file_that_does_not_load_shows_no_excerpt_that_could_hold_a_secret(cli, tmp_path):
@@ -237,25 +277,54 @@ def test_every_worded_keyword_has_a_case():
 
 @pytest.mark.parametrize("keyword", KEYWORDS)
 def test_user_rule_messages_are_lflints_wording(keyword, cli, tmp_path):
-    password, then = KEYWORDS[keyword]
+    value, then = KEYWORDS[keyword]
+    if not isinstance(value, str):  # a user rule sees every secret as "****": a number or list goes elsewhere
+        then = json.loads(json.dumps(then).replace('"password"', '"username"'))
+        value = json.loads(json.dumps(value).replace(SECRET, "v"))
     (tmp_path / "rules").mkdir()
     (tmp_path / "rules/ORG900-policy.yaml").write_text(json.dumps({
         "id": "ORG900", "slug": "policy", "severity": "error", "summary": "A policy", "given": DS, "then": then,
         "docs": {"what": "w", "why": "w", "fix": "f"}, "examples": {"good": [], "bad": []}}))
     (tmp_path / ".lflint.toml").write_text('rule-paths = ["rules"]\n')
     job = json.loads(json.dumps(JOB))
-    job["parameter"]["metadata_migration_parameter"]["datasource_parameter"]["password"] = password
-    (tmp_path / "a.json").write_text(json.dumps(job))
-    shown = outputs(cli, tmp_path, "a.json", json.dumps(job))
+    job["parameter"]["metadata_migration_parameter"]["datasource_parameter"].update(
+        {"password": SECRET} if isinstance(value, str) else {"password": SECRET, "username": value})
+    text = json.dumps(job, indent=2)  # the secret alone on its line: no later column moves with its length
+    shown = outputs(cli, tmp_path, "a.json", text)
     found = [d for d in json.loads(cli("check", "a.json", "--format", "json")[1]) if d["rule"] == "ORG900"]
     assert found, shown["text"]
     for d in found:
         assert d["message"].startswith("`"), d["message"]  # the field first, as every lflint message
         assert not re.search(r"is not valid|is a required|False schema|unexpected|is not allowed for|\{'|\['",
                              d["message"]), d["message"]
-    assert leaks(shown, SECRET) == [] and "12345677" not in str(shown) and "12345678" not in str(shown)
-    if not isinstance(password, int):  # nor its length
-        assert outputs(cli, tmp_path, "a.json", json.dumps(job).replace(SECRET, SECRET + "0123456789abcdef")) == shown
+    assert leaks(shown, SECRET) == []
+    # nor its length
+    assert outputs(cli, tmp_path, "a.json", text.replace(SECRET, SECRET + "0123456789abcdef")) == shown
+
+
+@pytest.mark.parametrize("then", [
+    {"properties": {"password": {"maxLength": len(SECRET) + 5}}},
+    {"properties": {"password": {"const": SECRET}}},
+    {"if": {"properties": {"password": {"pattern": "^Zq8"}}}, "then": {"required": ["port"]}},
+    {"properties": {"password": {"type": "integer"}}},
+    {"propertyNames": {"maxLength": 12}},
+], ids=["maxLength", "const", "if-pattern", "type", "propertyNames-of-a-key-that-holds-one"])
+def test_a_user_rule_learns_nothing_of_a_secret(then, cli, tmp_path):
+    """A user rule sees each secret as "****" (docs/security.md): a rule that would fire on the secret's length,
+    value, beginning or type fires alike for any secret."""
+    (tmp_path / "rules").mkdir()
+    (tmp_path / "rules/ORG900-probe.yaml").write_text(json.dumps({
+        "id": "ORG900", "slug": "probe", "severity": "error", "summary": "A probe", "given": DS, "then": then,
+        "docs": {"what": "w", "why": "w", "fix": "f"}, "examples": {"good": [], "bad": []}}))
+    (tmp_path / ".lflint.toml").write_text('rule-paths = ["rules"]\nselect = ["ORG"]\n')
+    shown = []
+    for secret in (SECRET, "x", "Zq8" + SECRET + "0123456789", "12345"):
+        job = json.loads(json.dumps(JOB))
+        job["parameter"]["metadata_migration_parameter"]["datasource_parameter"].update(
+            {"password": int(secret) if secret.isdigit() else secret, f"password:{secret}": 1})
+        (tmp_path / "a.json").write_text(json.dumps(job, indent=2))
+        shown.append(cli("check", "a.json", "--format", "json")[1])
+    assert shown == [shown[0]] * 4
 
 
 # -- property: generated secrets in generated shapes --------------------------------------------------------------
@@ -277,7 +346,19 @@ YAML_SHAPES = [
     lambda s: FLOW.format(ds=f"{yaml_quoted('password:' + s)}: 1", top=""),
     lambda s: spec(f"      password:\n        - {yaml_quoted(s)}\n        - k: {yaml_quoted(s)}\n"),
     lambda s: spec(f"      secret_key: {yaml_quoted(s)}\n", f"{yaml_quoted('password ' + s)}: 1\n"),
+    lambda s: spec(f"      password: {yaml_quoted(s)} #{one_line(s)}\n"),
+    lambda s: FLOW.format(ds=f"password: {yaml_quoted(s)}, x: 1 #{one_line(s)}", top=""),
+    lambda s: spec(f"      pasword: {yaml_quoted(s)}\n      \"p\\u0430ssword\": {yaml_quoted(s)}\n"),
+    lambda s: spec(f"      {yaml_quoted('pasword;' + s)}: 1\n      secretKey: {yaml_quoted(s)}\n"),
+    lambda s: spec(f"      password: !{one_line(s)} x\n"),
+    lambda s: spec(f"      password: *{one_line(s)}\n"),
+    lambda s: spec(f"      password:\n        {yaml_quoted(s)}: 1\n        {yaml_quoted(s)}: 2\n"),
 ]
+
+
+def one_line(text):
+    """``text`` with no line break (YAML's own and Unicode's), to stand unquoted on one line."""
+    return re.sub("[\r\n\x85\u2028\u2029]", " ", text)
 
 
 @settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow,

@@ -249,3 +249,34 @@ async def test_diagnostics_never_carry_a_secret(client: LanguageClient, tmp_path
     assert found.code == "LF102" and "`password:****`" in found.message
     assert "Zq8vK" not in json.dumps([found.message, found.data])
     assert found.range == lsp.Range(lsp.Position(4, 4), lsp.Position(4, 8))  # the mask's width, not the key's
+    actions = await client.text_document_code_action_async(lsp.CodeActionParams(
+        lsp.TextDocumentIdentifier(uri=path.as_uri()), found.range, lsp.CodeActionContext(diagnostics=[found])))
+    assert [a.title for a in actions] == ["Suppress LF102 on this line"]  # an edit there would rewrite the secret
+
+
+def _apply(text: str, edits: list[lsp.TextEdit]) -> str:
+    lines = text.split("\n")
+    offsets = [sum(len(li) + 1 for li in lines[:n]) for n in range(len(lines))]
+    for edit in sorted(edits, key=lambda e: (e.range.start.line, e.range.start.character), reverse=True):
+        start = offsets[edit.range.start.line] + edit.range.start.character
+        end = offsets[edit.range.end.line] + edit.range.end.character
+        text = text[:start] + edit.new_text + text[end:]
+    return text
+
+
+@pytest.mark.asyncio
+async def test_a_quick_fix_after_a_flow_style_secret_edits_exactly_its_token(client: LanguageClient, tmp_path):
+    """Ranges are true source columns: a secret earlier on the line (masked in reports) moves nothing."""
+    block = "\n".join(line.strip() for line in GOOD.split("metadata_discovery_parameter:\n")[1].splitlines())
+    flow = "{password: VeryLongSecretValue123456, " + block.replace("\n", ", ").replace("UPSERT", "upsert") + "}"
+    text = GOOD.split("  metadata_discovery_parameter:")[0] + f"  metadata_discovery_parameter: {flow}\n"
+    path = tmp_path / "shift.lfjob.yaml"
+    await diagnostics_after(client, lambda: open_doc(client, path, text))
+    uri = path.as_uri()
+    found = [d for d in client.diagnostics[uri] if d.code == "LF104"]
+    assert [d.range for d in found] == [lsp.Range(lsp.Position(3, text.split("\n")[3].index("upsert")),
+                                                  lsp.Position(3, text.split("\n")[3].index("upsert") + 6))]
+    actions = await client.text_document_code_action_async(lsp.CodeActionParams(
+        lsp.TextDocumentIdentifier(uri=uri), found[0].range, lsp.CodeActionContext(diagnostics=found)))
+    [replace] = [a for a in actions if a.title == "Replace with UPSERT"]
+    assert _apply(text, replace.edit.changes[uri]) == text.replace("upsert", "UPSERT")

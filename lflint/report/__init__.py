@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING, NamedTuple
 
 if TYPE_CHECKING:
     from ..rules import Rule
+    from ..secrets import Excerpt
 
 DEFAULT = "text"
 FORMATS = (DEFAULT, *sorted(m.name for m in pkgutil.iter_modules(__path__) if m.name != DEFAULT))
@@ -23,7 +24,7 @@ class Context(NamedTuple):
     """What a format may read besides the diagnostics."""
 
     rules: dict[str, Rule]  # the rules of the run, by id (a rule may also be there by slug)
-    lines: dict[tuple[str, int], str] = {}  # (file, line number) -> the source line shown, masked; never changed
+    lines: dict[tuple[str, int], Excerpt] = {}  # (file, line number) -> the source line shown, masked; never changed
     colour: bool = False  # the terminal takes ANSI colours
     files: int = 0  # how many files were linted
     paths: tuple[str, ...] = ()  # the files linted, in order
