@@ -20,18 +20,27 @@ def _name(rng: random.Random, prefix: str) -> str:
 
 
 def _principals(rng: random.Random, count: int) -> list[dict]:
-    return [{"principal_type": rng.choice(["USER", "GROUP", "ROLE"]), "principal_source": "IAM",
-             "principal_name": f"team_{i}_{rng.randrange(1000)}"} for i in range(count)]
+    return [
+        {
+            "principal_type": rng.choice(["USER", "GROUP", "ROLE"]),
+            "principal_source": "IAM",
+            "principal_name": f"team_{i}_{rng.randrange(1000)}",
+        }
+        for i in range(count)
+    ]
 
 
 def discovery(rng: random.Random, large: bool) -> dict:
     param = {
         "data_location": f"obs://lake-{rng.randrange(100)}/raw/{rng.choice(['sales', 'clicks', 'orders'])}",
-        "target_catalog": "hive", "target_database": _name(rng, "db"),
+        "target_catalog": "hive",
+        "target_database": _name(rng, "db"),
         "conflict_strategy": rng.choice(["UPSERT", "INSERT", "UPDATE"]),
         "file_discovery_type": rng.choice(["PARQUET", "ORC", "AVRO", "JSON"]),
-        "file_sample_rate": rng.randrange(1, 101), "table_depth": rng.randrange(1, 6),
-        "log_location": f"obs://corp-logs/discovery/{rng.randrange(100)}", "instance_id": INSTANCE,
+        "file_sample_rate": rng.randrange(1, 101),
+        "table_depth": rng.randrange(1, 6),
+        "log_location": f"obs://corp-logs/discovery/{rng.randrange(100)}",
+        "instance_id": INSTANCE,
         "rediscovery_policy": rng.choice(["FULL_DISCOVERY", "INCREMENTAL_DISCOVERY"]),
         "principals": _principals(rng, 40 if large else rng.randrange(1, 4)),
         "execute_strategy": "SCHEDULE",
@@ -46,33 +55,67 @@ def discovery(rng: random.Random, large: bool) -> dict:
         param["execute_day"] = "*"
     param["execute_hour"] = "*" if frequency == "HOURLY" else rng.randrange(24)
     param["execute_minute"] = rng.randrange(60)
-    return {"name": _name(rng, "discover"), "description": "Discover new partitions of the lake every night.",
-            "type": "METADATA_DISCOVERY", "parameter": {"metadata_discovery_parameter": param}}
+    return {
+        "name": _name(rng, "discover"),
+        "description": "Discover new partitions of the lake every night.",
+        "type": "METADATA_DISCOVERY",
+        "parameter": {"metadata_discovery_parameter": param},
+    }
 
 
 def migration(rng: random.Random, large: bool) -> dict:
-    locations = [{"key": f"hdfs://hacluster/user/hive/warehouse/{i}", "value": f"obs://corp-lake/warehouse/{i}"}
-                 for i in range(20 if large else rng.randrange(1, 4))]
-    return {"name": _name(rng, "migrate"), "description": "Move the Hive metastore into LakeFormation.",
-            "type": "METADATA_MIGRATION", "parameter": {"metadata_migration_parameter": {
+    locations = [
+        {"key": f"hdfs://hacluster/user/hive/warehouse/{i}", "value": f"obs://corp-lake/warehouse/{i}"}
+        for i in range(20 if large else rng.randrange(1, 4))
+    ]
+    return {
+        "name": _name(rng, "migrate"),
+        "description": "Move the Hive metastore into LakeFormation.",
+        "type": "METADATA_MIGRATION",
+        "parameter": {
+            "metadata_migration_parameter": {
                 "datasource_type": "MRS_RDS_FOR_MYSQL",
-                "datasource_parameter": {"jdbc_url": f"jdbc:mysql://192.168.10.{rng.randrange(1, 255)}:3306/hive",
-                                         "username": "hivereader", "password": "${LF_HIVE_DB_PASSWORD}",
-                                         "subnet_ip": "192.168.10.0"},
-                "source_catalog": "hive", "target_catalog": _name(rng, "cat"), "conflict_strategy": "UPSERT",
+                "datasource_parameter": {
+                    "jdbc_url": f"jdbc:mysql://192.168.10.{rng.randrange(1, 255)}:3306/hive",
+                    "username": "hivereader",
+                    "password": "${LF_HIVE_DB_PASSWORD}",
+                    "subnet_ip": "192.168.10.0",
+                },
+                "source_catalog": "hive",
+                "target_catalog": _name(rng, "cat"),
+                "conflict_strategy": "UPSERT",
                 "log_location": "obs://corp-logs/lakeformation/migration",
-                "sync_objects": ["DATABASE", "FUNCTION", "TABLE", "PARTITION"], "default_owner": "data_platform",
-                "locations": locations, "instance_id": INSTANCE, "network_type": "EIP"}}}
+                "sync_objects": ["DATABASE", "FUNCTION", "TABLE", "PARTITION"],
+                "default_owner": "data_platform",
+                "locations": locations,
+                "instance_id": INSTANCE,
+                "network_type": "EIP",
+            }
+        },
+    }
 
 
 def permissions(rng: random.Random, large: bool) -> dict:
-    return {"name": _name(rng, "grants"), "description": "Convert exported Ranger policies into grants.",
-            "type": "PERMISSION_MIGRATION", "parameter": {"permission_migration_parameter": {
+    return {
+        "name": _name(rng, "grants"),
+        "description": "Convert exported Ranger policies into grants.",
+        "type": "PERMISSION_MIGRATION",
+        "parameter": {
+            "permission_migration_parameter": {
                 "location": f"obs://corp-policies/ranger/{rng.randrange(2020, 2027)}",
-                "file_name": "ranger_policies.json", "log_location": "obs://corp-logs/lakeformation/permissions",
-                "policy_type": "RANGER", "instance_id": INSTANCE,
-                "ranger_permission_migration_principal_relas": {"user_to": "IAM_USER", "group_to": "IAM_GROUP",
-                                                                "group_prefix": "ranger_", "role_to": "ROLE"}}}}
+                "file_name": "ranger_policies.json",
+                "log_location": "obs://corp-logs/lakeformation/permissions",
+                "policy_type": "RANGER",
+                "instance_id": INSTANCE,
+                "ranger_permission_migration_principal_relas": {
+                    "user_to": "IAM_USER",
+                    "group_to": "IAM_GROUP",
+                    "group_prefix": "ranger_",
+                    "role_to": "ROLE",
+                },
+            }
+        },
+    }
 
 
 def break_spec(rng: random.Random, spec: dict) -> None:
@@ -146,10 +189,12 @@ def large_spec(path: Path, megabytes: float) -> Path:
     about 250 bytes and 3 values a location)."""
     spec = migration(random.Random(0), large=False)
     head = "\n".join(to_yaml(spec)).split("    locations:")[0] + "    locations:\n"
-    entry = ("      - key: hdfs://hacluster/user/hive/warehouse/sales_{0:07d}.db/orders_by_region_and_day/"
-             "year=2026/month=11/day=27/region=eu-west-0/part\n"
-             "        value: obs://corp-lake/warehouse/sales_{0:07d}.db/orders_by_region_and_day/year=2026/month=11/"
-             "day=27/region=eu-west-0/part\n")
+    entry = (
+        "      - key: hdfs://hacluster/user/hive/warehouse/sales_{0:07d}.db/orders_by_region_and_day/"
+        "year=2026/month=11/day=27/region=eu-west-0/part\n"
+        "        value: obs://corp-lake/warehouse/sales_{0:07d}.db/orders_by_region_and_day/year=2026/month=11/"
+        "day=27/region=eu-west-0/part\n"
+    )
     count = max(1, int((megabytes * 1024 * 1024 - len(head)) / len(entry.format(0))))
     tail = f"    instance_id: {INSTANCE}\n    network_type: EIP\n"
     path.parent.mkdir(parents=True, exist_ok=True)

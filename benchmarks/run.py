@@ -82,8 +82,7 @@ def memory_and_size(root: Path, lflint: str, args) -> list[tuple[str, float, flo
         wall, rss, _ = run_once([lflint, "check", "-j", "1", "--format", fmt, str(path)])
         label = f"{args.stream_docs:,}-document stream ({path.stat().st_size / 1048576:.1f} MB), {fmt}"
         print(f"{label:<44}  {rss / 1024:>5.1f} MB  {wall:>7.2f}s")
-        goals.append((f"{args.stream_docs}-document stream, --format {fmt}: peak RSS <= 40 MB", rss / 1024, 40.0,
-                       "MB"))
+        goals.append((f"{args.stream_docs}-document stream, --format {fmt}: peak RSS <= 40 MB", rss / 1024, 40.0, "MB"))
     print(f"\n{'one large spec':<16}  {'CPU':>8}  {'per MB':>8}  {'peak RSS':>9}")
     per_mb = []
     for megabytes in args.spec_mb:
@@ -94,11 +93,18 @@ def memory_and_size(root: Path, lflint: str, args) -> list[tuple[str, float, flo
         per_mb.append((size, cpu))
         print(f"{f'{size:.2f} MB':<16}  {cpu:>7.2f}s  {cpu / size:>7.2f}s  {rss / 1024:>6.1f} MB")
     if len(per_mb) >= 3:  # CPU per MB added above the smallest spec (which also pays the start-up), largest vs second
+
         def slope(i):
             return (per_mb[i][1] - per_mb[0][1]) / (per_mb[i][0] - per_mb[0][0])
 
-        goals.append(("large spec: CPU per MB added, largest / second size <= 1.5 (linear)",
-                      slope(-1) / max(slope(1), 1e-6), 1.5, "x"))
+        goals.append(
+            (
+                "large spec: CPU per MB added, largest / second size <= 1.5 (linear)",
+                slope(-1) / max(slope(1), 1e-6),
+                1.5,
+                "x",
+            )
+        )
     return goals
 
 
@@ -112,11 +118,13 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--sizes", type=int, nargs="+", default=[1, 1000, 10000])
     parser.add_argument("--repeat", type=int, default=3)
-    parser.add_argument("--rss-files", type=int, nargs="+", default=[1000, 100000],
-                        help="file counts whose peak RSS is measured")
+    parser.add_argument(
+        "--rss-files", type=int, nargs="+", default=[1000, 100000], help="file counts whose peak RSS is measured"
+    )
     parser.add_argument("--stream-docs", type=int, default=10000, help="documents in the one YAML stream measured")
-    parser.add_argument("--spec-mb", type=float, nargs="+", default=[0.3, 1, 3, 9],
-                        help="sizes of the one large spec timed")
+    parser.add_argument(
+        "--spec-mb", type=float, nargs="+", default=[0.3, 1, 3, 9], help="sizes of the one large spec timed"
+    )
     args = parser.parse_args()
     path = os.pathsep.join([str(Path(sys.executable).parent), os.environ.get("PATH", "")])  # this venv's first
     lflint = shutil.which("lflint", path=path)
@@ -126,8 +134,9 @@ def main() -> None:
 
     # as pip leaves an installed package (and as check-jsonschema is): byte-compiled, even where
     # PYTHONDONTWRITEBYTECODE stops Python from writing the .pyc files itself
-    package = subprocess.run([sys.executable, "-c", "import lflint; print(lflint.__path__[0])"],
-                             capture_output=True, text=True, check=True).stdout.strip()
+    package = subprocess.run(
+        [sys.executable, "-c", "import lflint; print(lflint.__path__[0])"], capture_output=True, text=True, check=True
+    ).stdout.strip()
     subprocess.run([sys.executable, "-m", "compileall", "-q", package], check=True)
 
     with tempfile.TemporaryDirectory(prefix="lflint-bench-") as tmp:
@@ -135,8 +144,10 @@ def main() -> None:
         schema = root / "job.schema.json"
         schema.write_text(subprocess.run([lflint, "schema"], capture_output=True, text=True, check=True).stdout)
         floor = [sys.executable, "-c", FLOOR]
-        print(f"{'files':>6}  {'lflint -j1':>10}  {'lflint':>8}  {'check-jsonschema':>16}  {'floor':>7}  "
-              f"{'speed-up -j1':>12}  {'speed-up':>8}  {'peak RSS -j1':>12}")
+        print(
+            f"{'files':>6}  {'lflint -j1':>10}  {'lflint':>8}  {'check-jsonschema':>16}  {'floor':>7}  "
+            f"{'speed-up -j1':>12}  {'speed-up':>8}  {'peak RSS -j1':>12}"
+        )
         results = {}
         for size in args.sizes:
             directory, files = corpus(root, f"mixed-{size}", size, broken=0.2)
@@ -145,8 +156,10 @@ def main() -> None:
             theirs, _ = measure([other, "--schemafile", str(schema), *files], args.repeat)
             parse, _ = measure([*floor, *files], args.repeat)
             results[size] = (one, default, theirs)
-            print(f"{size:>6}  {one:>9.3f}s  {default:>7.3f}s  {theirs:>15.3f}s  {parse:>6.3f}s  "
-                  f"{theirs / one:>11.1f}x  {theirs / default:>7.1f}x  {one_mem / 1024:>9.1f} MB")
+            print(
+                f"{size:>6}  {one:>9.3f}s  {default:>7.3f}s  {theirs:>15.3f}s  {parse:>6.3f}s  "
+                f"{theirs / one:>11.1f}x  {theirs / default:>7.1f}x  {one_mem / 1024:>9.1f} MB"
+            )
 
         big = max(args.sizes)
         clean_one, clean_files = corpus(root, "clean-1", 1, broken=0.0)
@@ -160,14 +173,22 @@ def main() -> None:
         memory_goals = memory_and_size(root, lflint, args)
 
     print()
-    print(f"marginal cost of a clean file: lflint {marginal:.3f} ms, floor {floor_marginal:.3f} ms "
-          f"({marginal / floor_marginal:.1f}x the floor)")
+    print(
+        f"marginal cost of a clean file: lflint {marginal:.3f} ms, floor {floor_marginal:.3f} ms "
+        f"({marginal / floor_marginal:.1f}x the floor)"
+    )
     goals = []
     if 1 in results:
         goals.append(("one file: lflint <= 0.5x check-jsonschema", results[1][0] / results[1][2], 0.5, "x"))
     for size in (s for s in args.sizes if s >= 1000):
-        goals.append((f"{size} files, one process: >= 5x check-jsonschema's throughput",
-                      results[size][2] / results[size][0], 5.0, "min"))
+        goals.append(
+            (
+                f"{size} files, one process: >= 5x check-jsonschema's throughput",
+                results[size][2] / results[size][0],
+                5.0,
+                "min",
+            )
+        )
     goals.append(("clean file: marginal cost <= 3x the floor", marginal / floor_marginal, 3.0, "x"))
     print()
     for label, value, target, kind in goals + memory_goals:

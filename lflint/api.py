@@ -16,28 +16,54 @@ from .diagnostic import Diagnostic
 from .runner import Runner
 
 
-def lint_text(text: str | bytes, filename: str = "<string>.yaml", *, config: str | os.PathLike | None = None,
-              isolated: bool = False, select: Iterable[str] | str | None = None,
-              extend_select: Iterable[str] | str | None = None, ignore: Iterable[str] | str | None = None,
-              severity: dict[str, str] | None = None, per_file_ignores: dict[str, list[str]] | None = None,
-              include: Iterable[str] | str | None = None, exclude: Iterable[str] | str | None = None,
-              fail_on: str | None = None, rule_paths: Iterable[str] | str | None = None,
-              placeholder: str | None = None, cache: bool | None = None, cache_dir: str | None = None,
-              max_file_size: int | str | None = None, **unknown: Any) -> list[Diagnostic]:
+def lint_text(
+    text: str | bytes,
+    filename: str = "<string>.yaml",
+    *,
+    config: str | os.PathLike | None = None,
+    isolated: bool = False,
+    select: Iterable[str] | str | None = None,
+    extend_select: Iterable[str] | str | None = None,
+    ignore: Iterable[str] | str | None = None,
+    severity: dict[str, str] | None = None,
+    per_file_ignores: dict[str, list[str]] | None = None,
+    include: Iterable[str] | str | None = None,
+    exclude: Iterable[str] | str | None = None,
+    fail_on: str | None = None,
+    rule_paths: Iterable[str] | str | None = None,
+    placeholder: str | None = None,
+    cache: bool | None = None,
+    cache_dir: str | None = None,
+    max_file_size: int | str | None = None,
+    **unknown: Any,
+) -> list[Diagnostic]:
     """Lint one job spec given as text; ``filename`` decides YAML or JSON (``.json``) and the config used. The
     findings cache is never used here."""
     overrides = {k: v for k, v in locals().items() if k not in ("text", "filename", "config", "isolated", "unknown")}
     return Runner(config, isolated, {**overrides, **unknown}, cache=False).lint_bytes(text, filename)
 
 
-def lint_paths(paths: Iterable[str | os.PathLike] | str | os.PathLike, *, config: str | os.PathLike | None = None,
-               isolated: bool = False, jobs: int | None = 1, select: Iterable[str] | str | None = None,
-               extend_select: Iterable[str] | str | None = None, ignore: Iterable[str] | str | None = None,
-               severity: dict[str, str] | None = None, per_file_ignores: dict[str, list[str]] | None = None,
-               include: Iterable[str] | str | None = None, exclude: Iterable[str] | str | None = None,
-               fail_on: str | None = None, rule_paths: Iterable[str] | str | None = None,
-               placeholder: str | None = None, cache: bool | None = None, cache_dir: str | None = None,
-               max_file_size: int | str | None = None, **unknown: Any) -> list[Diagnostic]:
+def lint_paths(
+    paths: Iterable[str | os.PathLike] | str | os.PathLike,
+    *,
+    config: str | os.PathLike | None = None,
+    isolated: bool = False,
+    jobs: int | None = 1,
+    select: Iterable[str] | str | None = None,
+    extend_select: Iterable[str] | str | None = None,
+    ignore: Iterable[str] | str | None = None,
+    severity: dict[str, str] | None = None,
+    per_file_ignores: dict[str, list[str]] | None = None,
+    include: Iterable[str] | str | None = None,
+    exclude: Iterable[str] | str | None = None,
+    fail_on: str | None = None,
+    rule_paths: Iterable[str] | str | None = None,
+    placeholder: str | None = None,
+    cache: bool | None = None,
+    cache_dir: str | None = None,
+    max_file_size: int | str | None = None,
+    **unknown: Any,
+) -> list[Diagnostic]:
     """Lint files and directories (job specs found by the ``include`` globs) as ``lflint check`` does; ``jobs``:
     processes (``None``: every CPU for big sets)."""
     overrides = {k: v for k, v in locals().items() if k not in ("paths", "config", "isolated", "jobs", "unknown")}

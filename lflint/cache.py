@@ -115,11 +115,21 @@ def _valid(fields, linter: Linter) -> bool:
         return False
     document, line, column, end_line, end_column, rule_id, slug, severity, message, pointer, suggestion = fields
     rule = linter.rules.get(rule_id) if type(rule_id) is str else None
-    return (rule is not None and slug == rule.slug and severity == linter.severity(rule)
-            and _int(document, 0) and _int(line, 1) and _int(column, 1) and _int(end_line, line)
-            and _int(end_column, 1 if end_line > line else column) and type(message) is str and message
-            and type(pointer) is str and (pointer == "" or pointer.startswith("/"))
-            and (suggestion is None or type(suggestion) is str))
+    return (
+        rule is not None
+        and slug == rule.slug
+        and severity == linter.severity(rule)
+        and _int(document, 0)
+        and _int(line, 1)
+        and _int(column, 1)
+        and _int(end_line, line)
+        and _int(end_column, 1 if end_line > line else column)
+        and type(message) is str
+        and message
+        and type(pointer) is str
+        and (pointer == "" or pointer.startswith("/"))
+        and (suggestion is None or type(suggestion) is str)
+    )
 
 
 class Cache:
@@ -147,20 +157,46 @@ class Cache:
         if not self.secret or type(entry) is not list or len(entry) != 3 or entry[0] != key:
             return None
         fields, mac = entry[1], entry[2]
-        if type(mac) is not str or type(fields) is not list or not hmac.compare_digest(
-                mac, self._mac(name, key, fields)):
+        if (
+            type(mac) is not str
+            or type(fields) is not list
+            or not hmac.compare_digest(mac, self._mac(name, key, fields))
+        ):
             return None
         if not all(_valid(f, linter) for f in fields):
             return None
-        return [linter.diagnostic(rule, file=name, document=document, range=(line, column, end_line, end_column),
-                                  message=message, pointer=pointer, suggestion=suggestion)
-                for document, line, column, end_line, end_column, rule, _, _, message, pointer, suggestion in fields]
+        return [
+            linter.diagnostic(
+                rule,
+                file=name,
+                document=document,
+                range=(line, column, end_line, end_column),
+                message=message,
+                pointer=pointer,
+                suggestion=suggestion,
+            )
+            for document, line, column, end_line, end_column, rule, _, _, message, pointer, suggestion in fields
+        ]
 
     def put(self, name: str, key: str, diagnostics: list[Diagnostic]) -> None:
         if not self.secret:
             return
-        fields = [[d.document, d.line, d.column, d.end_line, d.end_column, d.rule, d.name, d.severity, d.message,
-                   d.pointer, d.suggestion] for d in diagnostics]
+        fields = [
+            [
+                d.document,
+                d.line,
+                d.column,
+                d.end_line,
+                d.end_column,
+                d.rule,
+                d.name,
+                d.severity,
+                d.message,
+                d.pointer,
+                d.suggestion,
+            ]
+            for d in diagnostics
+        ]
         self.entries[name] = [key, fields, self._mac(name, key, fields)]
         self.changed = True
 

@@ -12,9 +12,11 @@ import re
 from .documents import join_pointer
 from .secrets import SECRET_KEYS, printable
 
-BLOCKS = {"METADATA_MIGRATION": "metadata_migration_parameter",
-          "PERMISSION_MIGRATION": "permission_migration_parameter",
-          "METADATA_DISCOVERY": "metadata_discovery_parameter"}
+BLOCKS = {
+    "METADATA_MIGRATION": "metadata_migration_parameter",
+    "PERMISSION_MIGRATION": "permission_migration_parameter",
+    "METADATA_DISCOVERY": "metadata_discovery_parameter",
+}
 
 
 def ignored_blocks(job):
@@ -33,8 +35,12 @@ def other_parameter_blocks(job, pointer, context):
     """A parameter block for a job type other than ``type``: the service ignores it."""
     for block in ignored_blocks(job):
         name = block.rsplit("/", 1)[1]
-        yield (pointer + block, f"`{name}` is ignored for a {job['type']} job, which reads only "
-               f"`{BLOCKS[job['type']]}`", None, True)
+        yield (
+            pointer + block,
+            f"`{name}` is ignored for a {job['type']} job, which reads only `{BLOCKS[job['type']]}`",
+            None,
+            True,
+        )
 
 
 def _repeats(items, identity):
@@ -51,14 +57,16 @@ def _repeats(items, identity):
 
 def duplicate_location_keys(locations, pointer, context):
     """Two replacement rules for the same source path: which one wins is not defined."""
+
     def source(rule):
         key = rule.get("key")
         return key.strip().rstrip("/") if isinstance(key, str) else None
 
     for index, first in _repeats(locations, source):
-        yield (join_pointer(join_pointer(pointer, index), "key"),
-               f"`locations[{index}].key` {locations[index]['key']!r} repeats the source path of "
-               f"`locations[{first}]`")
+        yield (
+            join_pointer(join_pointer(pointer, index), "key"),
+            f"`locations[{index}].key` {locations[index]['key']!r} repeats the source path of `locations[{first}]`",
+        )
 
 
 def duplicate_principals(principals, pointer, context):
@@ -80,9 +88,13 @@ def literal_secrets(datasource, pointer, context):
         value = datasource.get(key)
         if isinstance(value, str) and value and not context.placeholder.search(value):
             [placeholder] = schema_at(["parameter", "metadata_migration_parameter", "datasource_parameter", key])[
-                "examples"]
-            yield (join_pointer(pointer, key), f"`datasource_parameter.{key}` holds a literal secret; reference it "
-                   f"from a secret store with a placeholder such as {placeholder}")
+                "examples"
+            ]
+            yield (
+                join_pointer(pointer, key),
+                f"`datasource_parameter.{key}` holds a literal secret; reference it "
+                f"from a secret store with a placeholder such as {placeholder}",
+            )
 
 
 _BUCKET_CHARACTERS = frozenset("abcdefghijklmnopqrstuvwxyz0123456789-.")
@@ -93,8 +105,15 @@ def bucket_problem(bucket: str) -> str | None:
     """Why ``bucket`` is not a valid OBS bucket name (OBS naming rules), or None."""
     for index, char in enumerate(bucket, 1):
         if char not in _BUCKET_CHARACTERS:
-            what = f"uppercase `{char}`" if char.isupper() else "a space" if char == " " else \
-                f"`{char}`" if char.isprintable() else f"U+{ord(char):04X}"
+            what = (
+                f"uppercase `{char}`"
+                if char.isupper()
+                else "a space"
+                if char == " "
+                else f"`{char}`"
+                if char.isprintable()
+                else f"U+{ord(char):04X}"
+            )
             return f"{what} at character {index} is not allowed (lowercase letters, digits, - and . only)"
     if not 3 <= len(bucket) <= 63:
         return f"it has {len(bucket)} character{'s' if len(bucket) != 1 else ''}; a bucket name has 3 to 63"
@@ -116,8 +135,10 @@ def invalid_buckets(block, pointer, context):
     for key in ("log_location", "data_location", "location"):
         value = block.get(key)
         if isinstance(value, str) and value.startswith("obs://"):
-            bucket = value[len("obs://"):].split("/", 1)[0]
+            bucket = value[len("obs://") :].split("/", 1)[0]
             problem = bucket_problem(bucket)
             if problem:
-                yield (join_pointer(pointer, key),
-                       f"`{key}` names an invalid OBS bucket {json.dumps(bucket, ensure_ascii=False)}: {problem}")
+                yield (
+                    join_pointer(pointer, key),
+                    f"`{key}` names an invalid OBS bucket {json.dumps(bucket, ensure_ascii=False)}: {problem}",
+                )

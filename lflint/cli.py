@@ -32,8 +32,7 @@ class _Group(click.Group):
         except (ConfigError, RuleError) as exc:
             click.echo(f"lflint: error: {exc}", err=True)
         except OSError as exc:  # the environment, not lflint: e.g. a report that cannot be written
-            click.echo(f"lflint: error: {exc.filename + ': ' if exc.filename else ''}{exc.strerror or exc}",
-                       err=True)
+            click.echo(f"lflint: error: {exc.filename + ': ' if exc.filename else ''}{exc.strerror or exc}", err=True)
         except Exception as exc:  # noqa: BLE001 - a bug: one line and exit 2, never a traceback or exit 1
             from .runner import internal_error
 
@@ -52,8 +51,12 @@ def _split(values: tuple[str, ...]) -> tuple[str, ...]:
 
 
 def _overrides(select, extend_select, ignore, fail_on) -> dict:
-    return {"select": _split(select), "extend_select": _split(extend_select), "ignore": _split(ignore),
-            "fail_on": fail_on}
+    return {
+        "select": _split(select),
+        "extend_select": _split(extend_select),
+        "ignore": _split(ignore),
+        "fail_on": fail_on,
+    }
 
 
 _config_options = [
@@ -73,21 +76,46 @@ def config_options(func):
 
 @main.command()
 @click.argument("paths", nargs=-1, type=click.Path(readable=False))  # an unreadable one: LF007
-@click.option("--format", "fmt", type=click.Choice(FORMATS), default=DEFAULT, show_default=True,
-              help="Report format.")
+@click.option("--format", "fmt", type=click.Choice(FORMATS), default=DEFAULT, show_default=True, help="Report format.")
 @click.option("--fail-on", type=click.Choice(LEVELS), help="Lowest severity that fails the run [default: warning].")
-@click.option("--output-file", "-o", type=click.Path(dir_okay=False), help="Write the report here; the terminal "
-              "keeps a text summary.")
+@click.option(
+    "--output-file",
+    "-o",
+    type=click.Path(dir_okay=False),
+    help="Write the report here; the terminal keeps a text summary.",
+)
 @click.option("--statistics", is_flag=True, help="Print the number of findings per rule.")
 @click.option("--stdin-filename", help="Name (and so format and config) of the spec read from stdin ('-').")
 @click.option("--no-color", is_flag=True, help="No colour, even on a terminal (NO_COLOR does the same).")
-@click.option("--jobs", "-j", type=click.IntRange(min=1), help="Processes to lint with [default: every CPU for "
-              "300 files or more, else 1]. The output is the same, in the same order.")
-@click.option("--cache/--no-cache", default=None, help="Reuse the findings of unchanged files [default: the "
-              "`cache` setting, off].")
+@click.option(
+    "--jobs",
+    "-j",
+    type=click.IntRange(min=1),
+    help="Processes to lint with [default: every CPU for "
+    "300 files or more, else 1]. The output is the same, in the same order.",
+)
+@click.option(
+    "--cache/--no-cache",
+    default=None,
+    help="Reuse the findings of unchanged files [default: the `cache` setting, off].",
+)
 @config_options
-def check(paths, fmt, fail_on, output_file, statistics, stdin_filename, no_color, jobs, cache, config, isolated,
-          select, extend_select, ignore):
+def check(
+    paths,
+    fmt,
+    fail_on,
+    output_file,
+    statistics,
+    stdin_filename,
+    no_color,
+    jobs,
+    cache,
+    config,
+    isolated,
+    select,
+    extend_select,
+    ignore,
+):
     """Lint job specs: files, directories (their *.lfjob.yaml/.yml/.json files) or '-' for stdin."""
     from collections import Counter
 
@@ -118,8 +146,10 @@ def check(paths, fmt, fail_on, output_file, statistics, stdin_filename, no_color
         per_rule.update((d.rule, d.name) for d in result.diagnostics)
         failed = failed or any(runner.fails(d) for d in result.diagnostics)
         if stream:
-            click.echo(_printable("".join(text.block(d, result.lines.get(d.line), colour)
-                                          for d in result.diagnostics)), nl=False)
+            click.echo(
+                _printable("".join(text.block(d, result.lines.get(d.line), colour) for d in result.diagnostics)),
+                nl=False,
+            )
             continue
         names.append(result.name)
         diagnostics.extend(result.diagnostics)
@@ -173,8 +203,11 @@ def _write_report(path: Path, report: str, inputs: list[str]) -> None:
         except OSError:
             continue
         if same:
-            click.echo(f"lflint: error: --output-file {click.format_filename(path)} is one of the files linted; "
-                       "not overwritten", err=True)
+            click.echo(
+                f"lflint: error: --output-file {click.format_filename(path)} is one of the files linted; "
+                "not overwritten",
+                err=True,
+            )
             sys.exit(2)
     try:
         write_atomic(path, report)
@@ -223,8 +256,22 @@ def rules_command(fmt, config, isolated, select, extend_select, ignore):
     linter = runner.linter_for(settings)
     every = {r.id: r for r in all_rules(tuple(str(Path(settings.root, p)) for p in settings.rule_paths)).values()}
     if fmt == "json":
-        click.echo(json.dumps([{"id": r.id, "slug": r.slug, "severity": linter.severity(r), "summary": r.summary,
-                                "enabled": r.id in linter.rules, "url": r.url} for r in every.values()], indent=2))
+        click.echo(
+            json.dumps(
+                [
+                    {
+                        "id": r.id,
+                        "slug": r.slug,
+                        "severity": linter.severity(r),
+                        "summary": r.summary,
+                        "enabled": r.id in linter.rules,
+                        "url": r.url,
+                    }
+                    for r in every.values()
+                ],
+                indent=2,
+            )
+        )
         return
     for rule in every.values():
         mark = "*" if rule.id in linter.rules else " "
@@ -249,8 +296,13 @@ def rule_command(name):
 
 
 @main.command()
-@click.option("--draft", type=click.Choice(("7", "2020-12")), default="7", show_default=True,
-              help="7: for editors (yaml-language-server, VS Code); 2020-12: the schema lflint itself checks with.")
+@click.option(
+    "--draft",
+    type=click.Choice(("7", "2020-12")),
+    default="7",
+    show_default=True,
+    help="7: for editors (yaml-language-server, VS Code); 2020-12: the schema lflint itself checks with.",
+)
 def schema(draft):
     """Print the JSON Schema of a job spec (for editors and other validators)."""
     from .schema import render
@@ -264,8 +316,10 @@ def server():
     try:
         from .server import main as serve
     except ImportError as exc:
-        click.echo(f"lflint: error: the language server needs pygls ({exc.name} is missing): "
-                   "pip install 'lflint[lsp]'", err=True)
+        click.echo(
+            f"lflint: error: the language server needs pygls ({exc.name} is missing): pip install 'lflint[lsp]'",
+            err=True,
+        )
         sys.exit(2)
     serve()
 
@@ -285,8 +339,11 @@ def config_command(path, config, isolated, select, extend_select, ignore):
         if name in ("root", "origin"):
             continue
         value = getattr(settings, name)
-        shown = ", ".join(f"{k}={v if isinstance(v, str) else list(v)}" for k, v in value) \
-            if name in ("severity", "per_file_ignores") else (list(value) if isinstance(value, tuple) else value)
+        shown = (
+            ", ".join(f"{k}={v if isinstance(v, str) else list(v)}" for k, v in value)
+            if name in ("severity", "per_file_ignores")
+            else (list(value) if isinstance(value, tuple) else value)
+        )
         click.echo(f"{name.replace('_', '-'):<18} = {shown}  # {settings.source_of(name)}")
 
 
@@ -301,8 +358,9 @@ def test_rules(directories):
     mine = [r for r in {r.id: r for r in every.values()}.values() if not r.id.startswith("LF")]
     failures = 0
     for rule in mine:
-        problems = run_examples(rule, every) + [f"no {kind} example: add one" for kind in ("bad", "good")
-                                                if not rule.examples[kind]]
+        problems = run_examples(rule, every) + [
+            f"no {kind} example: add one" for kind in ("bad", "good") if not rule.examples[kind]
+        ]
         failures += bool(problems)
         click.echo(f"{'FAIL' if problems else 'ok  '}  {rule.id}  {rule.slug}")
         for problem in problems:

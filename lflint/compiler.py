@@ -32,8 +32,9 @@ def compile_schema(schema: Any, linear: bool = False):
     (``jsonschema_rs.ValidationError``) a pattern with look-around or back-references, as for users' patterns."""
     import jsonschema_rs
 
-    options = (jsonschema_rs.RegexOptions() if linear else
-               jsonschema_rs.FancyRegexOptions(backtrack_limit=BACKTRACK_LIMIT))
+    options = (
+        jsonschema_rs.RegexOptions() if linear else jsonschema_rs.FancyRegexOptions(backtrack_limit=BACKTRACK_LIMIT)
+    )
     return jsonschema_rs.Draft202012Validator(schema, retriever=refuse, pattern_options=options)
 
 
@@ -48,8 +49,10 @@ def pattern_error(pattern: str) -> str | None:
             compile_schema({"pattern": pattern})
         except jsonschema_rs.ValidationError:
             return "not a regular expression lflint can run (JSON Schema's ECMA-262 dialect)"
-        return ("a pattern with look-around or a back-reference, which lflint runs only in its own rules (yours "
-                "must run in linear time; `not: {pattern: …}` says what a negative look-ahead would)")
+        return (
+            "a pattern with look-around or a back-reference, which lflint runs only in its own rules (yours "
+            "must run in linear time; `not: {pattern: …}` says what a negative look-ahead would)"
+        )
     return None
 
 
@@ -80,6 +83,7 @@ def search(pattern: str, text: Any) -> bool:
 
 # -- python-jsonschema (the reference path and the fallback of lflint.engine) ---------------------------------------
 
+
 def python_validator(schema: Any, own: bool = False):
     """python-jsonschema's Draft 2020-12 validator of ``schema``: offline, and with the keywords that read
     patterns (``pattern``, ``patternProperties`` and ``additionalProperties`` beside it) on the engine above;
@@ -87,8 +91,15 @@ def python_validator(schema: Any, own: bool = False):
     import referencing
     from jsonschema import Draft202012Validator, validators
 
-    keywords = {} if own else {"pattern": _pattern, "patternProperties": _pattern_properties,
-                               "additionalProperties": _additional_properties}
+    keywords = (
+        {}
+        if own
+        else {
+            "pattern": _pattern,
+            "patternProperties": _pattern_properties,
+            "additionalProperties": _additional_properties,
+        }
+    )
     # python-jsonschema adds the meta-schemas to this empty registry, whose retrieve refuses every URI
     return validators.extend(Draft202012Validator, keywords)(schema, registry=referencing.Registry())
 

@@ -14,7 +14,7 @@ CONFIG_FILE = ".lflint.toml"
 DEFAULT_INCLUDE = ("*.lfjob.yaml", "*.lfjob.yml", "*.lfjob.json")
 DEFAULT_EXCLUDE = (".git", ".hg", ".venv", "venv", "node_modules", "__pycache__", ".tox", "build", "dist")
 MAX_FILE_SIZE = 10 * 1024 * 1024  # job specs are a few KB; a file this large is refused unless configured
-_UNITS = {"": 1, "K": 1024, "M": 1024 ** 2, "G": 1024 ** 3}
+_UNITS = {"": 1, "K": 1024, "M": 1024**2, "G": 1024**3}
 
 
 class ConfigError(Exception):
@@ -59,8 +59,9 @@ def _toml(path: Path) -> dict:
     except tomllib.TOMLDecodeError as exc:
         raise ConfigError(f"{path}: invalid TOML: {exc}") from None
     except UnicodeDecodeError as exc:
-        raise ConfigError(f"{path}: invalid TOML: not UTF-8 (byte 0x{exc.object[exc.start]:02x} at offset "
-                          f"{exc.start})") from None
+        raise ConfigError(
+            f"{path}: invalid TOML: not UTF-8 (byte 0x{exc.object[exc.start]:02x} at offset {exc.start})"
+        ) from None
 
 
 def _check(path: Path, table: dict) -> dict[str, Any]:
@@ -82,11 +83,12 @@ def _check(path: Path, table: dict) -> dict[str, Any]:
             value = tuple(value)
         elif name == "severity":
             if not isinstance(value, dict) or any(v not in SEVERITIES for v in value.values()):
-                raise ConfigError(f"{where} must be a table of rule = \"error\" | \"warning\" | \"info\"")
+                raise ConfigError(f'{where} must be a table of rule = "error" | "warning" | "info"')
             value = tuple(value.items())
         elif name == "per_file_ignores":
             if not isinstance(value, dict) or not all(
-                    isinstance(v, list) and all(isinstance(i, str) for i in v) for v in value.values()):
+                isinstance(v, list) and all(isinstance(i, str) for i in v) for v in value.values()
+            ):
                 raise ConfigError(f"{where} must be a table of glob = [rules]")
             value = tuple((k, tuple(v)) for k, v in value.items())
         elif name == "fail_on":
@@ -118,8 +120,9 @@ def _size(where: str, value: Any) -> int:
     if found:
         value = int(found.group(1)) * _UNITS[found.group(2)]
     if isinstance(value, bool) or not isinstance(value, int) or value < 1:
-        raise ConfigError(f"{where} must be a size in bytes (an integer, or a string such as \"10MB\" or "
-                          f"\"512KB\"); found {value!r}")
+        raise ConfigError(
+            f'{where} must be a size in bytes (an integer, or a string such as "10MB" or "512KB"); found {value!r}'
+        )
     return value
 
 

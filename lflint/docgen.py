@@ -18,10 +18,16 @@ Generated from `rules/*.yaml` by `python -m lflint.docgen > docs/rules.md`; do n
 
 def rule_markdown(rule: Rule, level: int = 1) -> str:
     h = "#" * level
-    parts = [f"{h} {rule.id} {rule.slug}\n", f"{rule.summary}. Default severity: **{rule.severity}**.\n",
-             f"{h}# What it does\n", rule.docs["what"].strip() + "\n",
-             f"{h}# Why it matters\n", rule.docs["why"].strip() + "\n",
-             f"{h}# How to fix\n", rule.docs["fix"].strip() + "\n"]
+    parts = [
+        f"{h} {rule.id} {rule.slug}\n",
+        f"{rule.summary}. Default severity: **{rule.severity}**.\n",
+        f"{h}# What it does\n",
+        rule.docs["what"].strip() + "\n",
+        f"{h}# Why it matters\n",
+        rule.docs["why"].strip() + "\n",
+        f"{h}# How to fix\n",
+        rule.docs["fix"].strip() + "\n",
+    ]
     for kind, title in (("bad", "Example that is reported"), ("good", "Example that passes")):
         if rule.examples[kind]:
             parts.append(f"{h}# {title}\n")
@@ -31,8 +37,7 @@ def rule_markdown(rule: Rule, level: int = 1) -> str:
 
 def rules_markdown() -> str:
     rules = builtin_rules()
-    table = "".join(f"| [{r.id}](#{r.id.lower()}-{r.slug}) | {r.slug} | {r.severity} | {r.summary} |\n"
-                    for r in rules)
+    table = "".join(f"| [{r.id}](#{r.id.lower()}-{r.slug}) | {r.slug} | {r.severity} | {r.summary} |\n" for r in rules)
     return HEADER + table + "\n" + "\n".join(rule_markdown(r, 2) for r in rules)
 
 
@@ -41,8 +46,11 @@ def example_findings(rule: Rule, rules: dict[str, Rule]) -> dict[tuple[str, int]
     from .runner import Runner
 
     runner = Runner(isolated=True, cache=False, linter=Linter({r.id: r for r in rules.values()}.values()))
-    return {(kind, number): runner.lint_bytes(example, f"{rule.id}-{kind}.yaml")
-            for kind in ("good", "bad") for number, example in enumerate(rule.examples[kind], 1)}
+    return {
+        (kind, number): runner.lint_bytes(example, f"{rule.id}-{kind}.yaml")
+        for kind in ("good", "bad")
+        for number, example in enumerate(rule.examples[kind], 1)
+    }
 
 
 def run_examples(rule: Rule, rules: dict[str, Rule]) -> list[str]:

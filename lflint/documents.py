@@ -25,7 +25,6 @@ MAX_DEPTH = 200  # a job spec nests 5 levels deep
 MAX_ALIASED = 200_000  # values that aliases add to a file (each alias counts its anchor's values): stops alias bombs
 
 
-
 class Span:
     """Where a value sits in the source; ``key`` is the range of the mapping key that holds it; ``origin``, for
     an alias, is the span of the anchored node it repeats."""
@@ -118,11 +117,11 @@ class Source:
         """``ranges`` and each comment on the line a secret ends on (``password: abc #def``: ``#def`` may be the
         rest of the password), from the secret's end when only blanks come between."""
         comments = []
-        for _, _, number, col in ([] if self.is_json else ranges):
+        for _, _, number, col in [] if self.is_json else ranges:
             line = self.line(number) if col > 1 else ""  # a secret that ends at a line's start is not on it
             found = _COMMENT.search(line, col - 1)
             if found:
-                start = col if not line[col - 1:found.start()].strip() else found.start() + 1
+                start = col if not line[col - 1 : found.start()].strip() else found.start() + 1
                 comments.append((number, start, number, len(line.rstrip()) + 1))
         return _merge(ranges + comments) if comments else ranges
 
@@ -132,7 +131,7 @@ class Source:
             self.position(0)
         starts = self._line_starts
         end = starts[number] - 1 if number < len(starts) else len(self.text)
-        return self.text[starts[number - 1]:end].rstrip("\r")
+        return self.text[starts[number - 1] : end].rstrip("\r")
 
     @property
     def unmapped(self) -> bool:
@@ -149,12 +148,12 @@ class Source:
         for l1, c1, l2, c2 in self.secrets:
             if l1 <= number <= l2:
                 start, end = (c1 if l1 == number else 1), (c2 if l2 == number else len(line) + 1)
-                out += line[col - 1:start - 1]
+                out += line[col - 1 : start - 1]
                 mask = MASK if l1 == number else ""
                 masks.append((start, end, len(out) + 1, len(mask)))
                 out += mask
                 col = end
-        return Excerpt(out + line[col - 1:], tuple(masks))
+        return Excerpt(out + line[col - 1 :], tuple(masks))
 
     def on_secret(self, rng: tuple[int, int, int, int]) -> bool:
         """Whether ``rng`` lies within a secret (or in a text that may hold secrets no span marks)."""
@@ -236,8 +235,9 @@ def decode(raw: bytes) -> str | Problem:
     except UnicodeDecodeError as exc:
         line = raw[: exc.start].count(b"\n") + 1
         col = len(raw[: exc.start].decode("utf-8-sig").rpartition("\n")[2]) + 1  # in characters, as every column
-        return Problem("LF003", f"file is not valid UTF-8: byte 0x{raw[exc.start]:02x} at line {line}",
-                       (line, col, line, col + 1))
+        return Problem(
+            "LF003", f"file is not valid UTF-8: byte 0x{raw[exc.start]:02x} at line {line}", (line, col, line, col + 1)
+        )
     return text
 
 
@@ -246,12 +246,16 @@ def load(raw: bytes | str, filename: str, max_bytes: int = MAX_FILE_SIZE) -> tup
     return load_source(raw, filename, max_bytes)[1:]
 
 
-def load_source(raw: bytes | str, filename: str, max_bytes: int = MAX_FILE_SIZE
-                ) -> tuple[Source | None, list[Document], list[Problem]]:
+def load_source(
+    raw: bytes | str, filename: str, max_bytes: int = MAX_FILE_SIZE
+) -> tuple[Source | None, list[Document], list[Problem]]:
     """``load``, with the file's ``Source`` (None for a file too large, not UTF-8 or empty)."""
     if len(raw) > max_bytes:
-        return None, [], [Problem("LF008", f"file is larger than {show_size(max_bytes)} (the `max-file-size` "
-                                           "setting); not parsed")]
+        return (
+            None,
+            [],
+            [Problem("LF008", f"file is larger than {show_size(max_bytes)} (the `max-file-size` setting); not parsed")],
+        )
     text = decode(raw) if isinstance(raw, bytes) else raw.removeprefix("\ufeff")  # a BOM, as decode drops it
     if isinstance(text, Problem):
         return None, [], [text]
@@ -276,17 +280,21 @@ def load_source(raw: bytes | str, filename: str, max_bytes: int = MAX_FILE_SIZE
         if doc.data is None:
             problems.append(Problem("LF004", "document is empty", doc.locate(""), doc.index))
         elif not isinstance(doc.data, dict):
-            problems.append(Problem("LF005", f"a job spec must be a mapping, found {type_name(doc.data)}",
-                                    doc.locate(""), doc.index))
+            problems.append(
+                Problem(
+                    "LF005", f"a job spec must be a mapping, found {type_name(doc.data)}", doc.locate(""), doc.index
+                )
+            )
     if not problems and all(doc.data is None for doc in docs):
-        problems.append(Problem("LF004", "file holds only empty documents" if docs else
-                                "file holds no document, only comments"))
+        problems.append(
+            Problem("LF004", "file holds only empty documents" if docs else "file holds no document, only comments")
+        )
     return source, [d for d in docs if isinstance(d.data, dict)], problems
 
 
 def show_size(size: int) -> str:
     """``10485760`` → ``10 MB``; a size that is not a whole number of KB or MB in bytes."""
-    for unit, factor in (("GB", 1024 ** 3), ("MB", 1024 ** 2), ("KB", 1024)):
+    for unit, factor in (("GB", 1024**3), ("MB", 1024**2), ("KB", 1024)):
         if size % factor == 0:
             return f"{size // factor} {unit}"
     return f"{size:,} bytes"
@@ -323,23 +331,31 @@ def _load_json(source: Source) -> tuple[list[Document], list[Problem]]:
     try:
         data = json.loads(source.text, object_pairs_hook=pairs)
     except json.JSONDecodeError as exc:
-        return [], [Problem("LF001", f"invalid JSON: {exc.msg}",
-                            (exc.lineno, exc.colno, exc.lineno, exc.colno + 1))]
+        return [], [Problem("LF001", f"invalid JSON: {exc.msg}", (exc.lineno, exc.colno, exc.lineno, exc.colno + 1))]
     except RecursionError:
         return [], [Problem("LF008", "JSON nests too deeply to be a job spec; not parsed")]
     except ValueError:  # an integer of more digits than Python converts (sys.get_int_max_str_digits())
-        found = re.search(r"[0-9]{%d,}" % (sys.get_int_max_str_digits() + 1), source.text)
+        found = re.search(rf"[0-9]{{{sys.get_int_max_str_digits() + 1},}}", source.text)
         start, end = (found.start(), found.end()) if found else (0, 1)
-        return [], [Problem("LF008", f"a number of more than {sys.get_int_max_str_digits():,} digits; not a job "
-                                     "spec, not parsed", (*source.position(start), *source.position(end)))]
+        return [], [
+            Problem(
+                "LF008",
+                f"a number of more than {sys.get_int_max_str_digits():,} digits; not a job spec, not parsed",
+                (*source.position(start), *source.position(end)),
+            )
+        ]
     doc = Document(data, 0, source)
     problems = []
     if duplicates:
         root, dups = _scan_json(source)
         doc._root = root
         secret = [r.range for r in source.found if isinstance(r, Span)]
-        problems = [Problem("LF002", _duplicate(None if any(r[:2] <= rng[:2] and rng[2:] <= r[2:] for r in secret)
-                                                else key), rng) for key, rng in dups]
+        problems = [
+            Problem(
+                "LF002", _duplicate(None if any(r[:2] <= rng[:2] and rng[2:] <= r[2:] for r in secret) else key), rng
+            )
+            for key, rng in dups
+        ]
     if _depth_exceeds(data, MAX_DEPTH):
         return [], [Problem("LF008", f"JSON nests deeper than {MAX_DEPTH} levels; not a job spec")]
     return [doc], problems
@@ -421,11 +437,14 @@ def _scan_json(source: Source) -> tuple[Span, list[tuple[str, tuple]]]:
 _BOOL = {"true": True, "True": True, "TRUE": True, "false": False, "False": False, "FALSE": False}
 _NULL = {"", "~", "null", "Null", "NULL"}
 _INT = re.compile(r"[-+]?0b[0-1_]+|[-+]?0o?[0-7_]+|[-+]?[0-9_]+|[-+]?0x[0-9a-fA-F_]+")
-_FLOAT = re.compile(r"""[-+]?(?:[0-9][0-9_]*)\.[0-9_]*(?:[eE][-+]?[0-9]+)?
+_FLOAT = re.compile(
+    r"""[-+]?(?:[0-9][0-9_]*)\.[0-9_]*(?:[eE][-+]?[0-9]+)?
     |[-+]?(?:[0-9][0-9_]*)(?:[eE][-+]?[0-9]+)
     |[-+]?\.[0-9_]+(?:[eE][-+][0-9]+)?
     |[-+]?\.(?:inf|Inf|INF)
-    |\.(?:nan|NaN|NAN)""", re.X)
+    |\.(?:nan|NaN|NAN)""",
+    re.X,
+)
 _NUMBER_START = frozenset("-+0123456789")
 _INT_BASES = {"0b": 2, "0o": 8, "0x": 16}
 
@@ -446,8 +465,15 @@ def resolve_plain(text: str) -> Any:
         except ValueError:  # "0b_": ruamel.yaml raises; a string is the honest reading
             return text
     if (first in _NUMBER_START or first == ".") and _FLOAT.fullmatch(text):
-        return float(text.replace("_", "").replace(".inf", "inf").replace(".Inf", "inf").replace(".INF", "inf")
-                     .replace(".nan", "nan").replace(".NaN", "nan").replace(".NAN", "nan"))
+        return float(
+            text.replace("_", "")
+            .replace(".inf", "inf")
+            .replace(".Inf", "inf")
+            .replace(".INF", "inf")
+            .replace(".nan", "nan")
+            .replace(".NaN", "nan")
+            .replace(".NAN", "nan")
+        )
     return text
 
 
@@ -476,7 +502,7 @@ def _parser_text(text: str) -> tuple[str, dict | None]:
     if "\x85" in text or "\u2028" in text or "\u2029" in text:
         lowered = text.lower()
         free = (c for c in _STAND_INS if c not in text and f"{ord(c):x}" not in lowered)
-        stand_ins = dict(zip(_BREAKS_1_1, free))
+        stand_ins = dict(zip(_BREAKS_1_1, free, strict=False))
         text = text.translate(str.maketrans(stand_ins))
         restore = str.maketrans({v: k for k, v in stand_ins.items()})
     if text[-1] in " \t":  # a last line of blanks and no line break: both parsers would drop it from a block scalar
@@ -498,14 +524,14 @@ def _odd_anchor(text: str) -> int:
 
 def _libyaml_events(text: str):
     """libyaml's events one by one (PyYAML's C parser when present), ending with the stream's end."""
-    import yaml  # noqa: PLC0415 - lazy: only YAML files pay for it
+    import yaml
 
     parser = getattr(yaml, "CSafeLoader", yaml.SafeLoader)(text)
     return iter(parser.get_event, None), yaml, yaml.YAMLError
 
 
 def _ruamel_events(text: str):
-    from ruamel.yaml import YAML, error, events  # noqa: PLC0415 - lazy: only files libyaml cannot read pay for it
+    from ruamel.yaml import YAML, error, events
 
     return YAML(typ="safe", pure=True).parse(text), events, error.YAMLError
 
@@ -516,10 +542,15 @@ def _load_yaml(source: Source) -> tuple[list[Document], list[Problem]]:
     odd = _odd_anchor(text)
     if odd >= 0 and not small:
         end = _ODD_NAME.match(text, odd + 1).end()
-        return [], [Problem("LF008", f"an anchor or alias name with characters besides letters, digits, `-` and `_`"
-                                     f" ({printable(text[odd:end])}) is read only in files up to "
-                                     f"{show_size(FALLBACK_MAX)}; not linted", (*source.position(odd),
-                                                                                 *source.position(end)))]
+        return [], [
+            Problem(
+                "LF008",
+                f"an anchor or alias name with characters besides letters, digits, `-` and `_`"
+                f" ({printable(text[odd:end])}) is read only in files up to "
+                f"{show_size(FALLBACK_MAX)}; not linted",
+                (*source.position(odd), *source.position(end)),
+            )
+        ]
     if odd >= 0:
         docs, problems, found, failed = _build(source, text, restore, *_ruamel_events(text))
     else:
@@ -592,8 +623,14 @@ def _build(source: Source, text: str, restore, events, ev, error) -> tuple[list[
             elif type(value) is str:
                 frame.key, frame.key_range = value, span.range
             else:
-                problems.append(Problem("LF011", f"keys must be strings in a job spec, found {type_name(value)} as "
-                                                 "a key; the entry is not read", span.range, index))
+                problems.append(
+                    Problem(
+                        "LF011",
+                        f"keys must be strings in a job spec, found {type_name(value)} as a key; the entry is not read",
+                        span.range,
+                        index,
+                    )
+                )
                 if isinstance(value, (dict, list)):
                     found.append(span.range)  # not read, so shown to no one: it may hold a secret under any name
                 frame.key = _DROPPED
@@ -601,9 +638,10 @@ def _build(source: Source, text: str, restore, events, ev, error) -> tuple[list[
             sources = value if isinstance(value, list) else [value]
             children = span.children if isinstance(value, list) else [span]
             if not all(isinstance(v, dict) for v in sources):
-                raise _Abort(Problem("LF001", "a merge key '<<' takes a mapping or a list of mappings",
-                                     span.range, index))
-            frame.merges.extend(zip(sources, children))
+                raise _Abort(
+                    Problem("LF001", "a merge key '<<' takes a mapping or a list of mappings", span.range, index)
+                )
+            frame.merges.extend(zip(sources, children, strict=True))
             frame.key_is_merge = False
         elif frame.key is _DROPPED:
             frame.key = None
@@ -628,7 +666,7 @@ def _build(source: Source, text: str, restore, events, ev, error) -> tuple[list[
         tag = ev.tag
         if tag is None or tag == _CORE_TAGS + "str":
             return value
-        kind = _TYPE_OF_TAG.get(tag[len(_CORE_TAGS):]) if tag.startswith(_CORE_TAGS) else None
+        kind = _TYPE_OF_TAG.get(tag[len(_CORE_TAGS) :]) if tag.startswith(_CORE_TAGS) else None
         resolved = resolve_plain(value) if value else None
         if kind is None or type(resolved) is not kind and not (kind is float and type(resolved) is int):
             unsupported(ev)
@@ -639,15 +677,18 @@ def _build(source: Source, text: str, restore, events, ev, error) -> tuple[list[
             unsupported(ev)
 
     def unsupported(ev):
-        tag = "!!" + ev.tag[len(_CORE_TAGS):] if ev.tag.startswith(_CORE_TAGS) else ev.tag
+        tag = "!!" + ev.tag[len(_CORE_TAGS) :] if ev.tag.startswith(_CORE_TAGS) else ev.tag
         tag = "(hidden: it stands where a secret is)" if at_secret() else printable(tag)
-        problems.append(Problem("LF006", f"tag {tag} is not supported in a job spec; the value is read as plain "
-                                         "YAML", rng(ev), index))
+        problems.append(
+            Problem(
+                "LF006", f"tag {tag} is not supported in a job spec; the value is read as plain YAML", rng(ev), index
+            )
+        )
 
     def at_secret(skip=0):
         """Whether the node being read (``skip``: frames of its own left out) stands where a secret is: a loader
         message about it never quotes its text (a password that starts with ``!`` or ``*`` is a tag or an alias)."""
-        return any(f.is_map and f.key is not None and is_secret_key(f.key) for f in stack[:len(stack) - skip])
+        return any(f.is_map and f.key is not None and is_secret_key(f.key) for f in stack[: len(stack) - skip])
 
     scalar_event, alias_event = ev.ScalarEvent, ev.AliasEvent
     starts = {ev.MappingStartEvent: True, ev.SequenceStartEvent: False}
@@ -659,32 +700,42 @@ def _build(source: Source, text: str, restore, events, ev, error) -> tuple[list[
                 value = scalar(event)
                 span = Span(rng(event))
                 start = event.start_mark.index
-                if glued and start and text[start - 1] == "?" and event.value and not event.style \
-                        and event.implicit[0]:
+                if glued and start and text[start - 1] == "?" and event.value and not event.style and event.implicit[0]:
                     # YAML 1.2 takes `?` for a key indicator only before a blank: `[?x]` and `{?x: 1}` hold "?x"
                     value = "?" + event.value
                     line, col, end_line, end_col = span.range
                     span.range = (line, col - 1, end_line, end_col)
                     top = stack[-1] if stack else None
-                    if top and top.is_map and not top.data and top.span.range[:2] == (line, col - 1) and \
-                            not _COLON_NEXT.match(text, event.end_mark.index):
+                    if (
+                        top
+                        and top.is_map
+                        and not top.data
+                        and top.span.range[:2] == (line, col - 1)
+                        and not _COLON_NEXT.match(text, event.end_mark.index)
+                    ):
                         top.scalar = True
-                add(value, span, 1, event.implicit[0] and event.value == "<<" and stack and stack[-1].is_map
-                    and stack[-1].key is None)
+                add(
+                    value,
+                    span,
+                    1,
+                    event.implicit[0] and event.value == "<<" and stack and stack[-1].is_map and stack[-1].key is None,
+                )
                 if event.anchor:
                     anchors[event.anchor] = (value, span, 1)
             elif kind in starts:
                 is_map = starts[kind]
                 check_tag(event, "map" if is_map else "seq")
                 if len(stack) >= MAX_DEPTH:
-                    raise _Abort(Problem("LF008", f"nesting deeper than {MAX_DEPTH} levels; not a job spec",
-                                         rng(event), index))
-                stack.append(_Frame({} if is_map else [], Span(rng(event), children={} if is_map else []),
-                                    event.anchor))
+                    raise _Abort(
+                        Problem("LF008", f"nesting deeper than {MAX_DEPTH} levels; not a job spec", rng(event), index)
+                    )
+                stack.append(
+                    _Frame({} if is_map else [], Span(rng(event), children={} if is_map else []), event.anchor)
+                )
             elif kind in ends:
                 frame = stack.pop()
                 if frame.scalar:
-                    (key, value_span), = frame.span.children.items()
+                    ((key, value_span),) = frame.span.children.items()
                     add(key, Span(value_span.key), 1)
                     continue
                 line, col = frame.span.range[:2]
@@ -700,13 +751,21 @@ def _build(source: Source, text: str, restore, events, ev, error) -> tuple[list[
             elif kind is alias_event:
                 if event.anchor not in anchors:
                     alias = "(hidden: it stands where a secret is)" if at_secret() else f"*{printable(event.anchor)}"
-                    raise _Abort(Problem("LF001", f"alias {alias} names no anchor defined before it", rng(event),
-                                         index))
+                    raise _Abort(
+                        Problem("LF001", f"alias {alias} names no anchor defined before it", rng(event), index)
+                    )
                 value, target, size = anchors[event.anchor]
                 aliased += size
                 if aliased > MAX_ALIASED:
-                    raise _Abort(Problem("LF008", f"aliases repeat more than {MAX_ALIASED:,} values in this file "
-                                                  "(an alias bomb?); not linted further", rng(event), index))
+                    raise _Abort(
+                        Problem(
+                            "LF008",
+                            f"aliases repeat more than {MAX_ALIASED:,} values in this file "
+                            "(an alias bomb?); not linted further",
+                            rng(event),
+                            index,
+                        )
+                    )
                 add(value, Span(rng(event), children=target.children, origin=target), size)
             elif kind is ev.DocumentEndEvent:
                 if root:

@@ -110,10 +110,14 @@ def yaml_context(lines: list[str], line: int, col: int) -> Context | None:
             tokens.insert(0, "*")
             target, collecting = dash, False
     if mode == "key" and not new_item:  # keys below the cursor in the same mapping
-        for text in lines[line + 1:]:
+        for text in lines[line + 1 :]:
             found = _key_of(text)
-            if text.strip() and not text.lstrip().startswith("#") and (len(text) - len(text.lstrip())) < column \
-                    and not (found and found[0] == column):
+            if (
+                text.strip()
+                and not text.lstrip().startswith("#")
+                and (len(text) - len(text.lstrip())) < column
+                and not (found and found[0] == column)
+            ):
                 break
             if found and found[0] == column:
                 if found[2] is not None and found[2] < column:

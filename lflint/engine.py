@@ -16,7 +16,7 @@ and masks the pointer, for the rules' findings and for the file-level findings o
 from __future__ import annotations
 
 from collections.abc import Iterable
-from typing import Any, NamedTuple
+from typing import NamedTuple
 
 from . import suppress
 from .config import MAX_FILE_SIZE
@@ -52,8 +52,14 @@ class Context:
 class Linter:
     """Lints sources with a fixed set of rules; build one per set of settings and reuse it."""
 
-    def __init__(self, rules: Iterable[Rule], context: Context | None = None,
-                 severities: dict[str, str] | None = None, fast: bool = True, max_bytes: int = MAX_FILE_SIZE):
+    def __init__(
+        self,
+        rules: Iterable[Rule],
+        context: Context | None = None,
+        severities: dict[str, str] | None = None,
+        fast: bool = True,
+        max_bytes: int = MAX_FILE_SIZE,
+    ):
         self.rules = {r.id: r for r in rules}
         self.context = context or Context()
         self.severities = severities or {}
@@ -69,46 +75,79 @@ class Linter:
 
     # -- one file ------------------------------------------------------------------------------------------------
 
-    def lint(self, raw: bytes | str, filename: str, ignore: Iterable[str] = ()) -> tuple[list[Diagnostic],
-                                                                                          Source | None]:
+    def lint(
+        self, raw: bytes | str, filename: str, ignore: Iterable[str] = ()
+    ) -> tuple[list[Diagnostic], Source | None]:
         """The diagnostics of one file, sorted (true columns; on a secret, ``MASK`` wide), and its source (for
         excerpts and fixes). ``ignore``: the selectors the per-file ignores give this file."""
         source, documents, problems = load_source(raw, filename, self.max_bytes)
-        found = [self.diagnostic(p.rule, file=filename, document=p.document, range=_not_empty(p.range),
-                                 message=p.message) for p in problems]
+        found = [
+            self.diagnostic(p.rule, file=filename, document=p.document, range=_not_empty(p.range), message=p.message)
+            for p in problems
+        ]
         for doc in documents:
             for f in self.findings(doc.data):
-                found.append(self.diagnostic(f.rule.id, file=filename, document=doc.index,
-                                             range=doc.locate(f.pointer, f.at_key), message=f.message,
-                                             pointer=f.pointer, suggestion=f.suggestion))
+                found.append(
+                    self.diagnostic(
+                        f.rule.id,
+                        file=filename,
+                        document=doc.index,
+                        range=doc.locate(f.pointer, f.at_key),
+                        message=f.message,
+                        pointer=f.pointer,
+                        suggestion=f.suggestion,
+                    )
+                )
         diagnostics = sorted({d for d in found if d is not None})
         ignore = tuple(ignore)
         if ignore:
             diagnostics = [d for d in diagnostics if not any(matches(self.rules[d.rule], s) for s in ignore)]
         if source and not source.is_json:
-            diagnostics = suppress.apply(diagnostics, source.text, filename, self._enabled_id,
-                                         lambda *found: self._unused(source, *found))
+            diagnostics = suppress.apply(
+                diagnostics, source.text, filename, self._enabled_id, lambda *found: self._unused(source, *found)
+            )
         if source and diagnostics:
             diagnostics = sorted(_on_source(source, d) for d in diagnostics)
         return diagnostics, source
 
-    def diagnostic(self, rule_id: str, *, file: str, message: str, range: tuple[int, int, int, int] = FILE_START,
-                   document: int = 0, pointer: str = "", suggestion: str | None = None) -> Diagnostic | None:
+    def diagnostic(
+        self,
+        rule_id: str,
+        *,
+        file: str,
+        message: str,
+        range: tuple[int, int, int, int] = FILE_START,
+        document: int = 0,
+        pointer: str = "",
+        suggestion: str | None = None,
+    ) -> Diagnostic | None:
         """The one place a Diagnostic is made; None when rule ``rule_id`` is not enabled."""
         rule = self.rules.get(rule_id)
         if rule is None:
             return None
         line, column, end_line, end_column = range
-        return Diagnostic(file=file, document=document, line=line, column=column, end_line=end_line,
-                          end_column=end_column, rule=rule.id, name=rule.slug, severity=self.severity(rule),
-                          message=message, pointer=shown_pointer(pointer), suggestion=suggestion)
+        return Diagnostic(
+            file=file,
+            document=document,
+            line=line,
+            column=column,
+            end_line=end_line,
+            end_column=end_column,
+            rule=rule.id,
+            name=rule.slug,
+            severity=self.severity(rule),
+            message=message,
+            pointer=shown_pointer(pointer),
+            suggestion=suggestion,
+        )
 
     def _enabled_id(self, name: str) -> str | None:
         rule = find_rule(self.rules, name)
         return rule.id if rule else None
 
-    def _unused(self, source: Source, file: str, line: int, column: int, end_column: int,
-                message: str) -> Diagnostic | None:
+    def _unused(
+        self, source: Source, file: str, line: int, column: int, end_column: int, message: str
+    ) -> Diagnostic | None:
         if source.on_secret((line, column, line, end_column)):  # the comment may be the rest of the secret before it
             message = "a suppression comment on a secret's line (not shown) silences no finding"
         return self.diagnostic("LF009", file=file, range=(line, column, line, end_column), message=message)
@@ -134,8 +173,13 @@ class Linter:
             # In a block the service ignores, only structure is reported (the service still parses it)
             ignored = tuple(checks.ignored_blocks(data)) if findings else ()
             if ignored:
-                findings = [f for f in findings if f.rule.kind == "keyword" or f.rule.in_ignored_blocks or not any(
-                            f.pointer == b or f.pointer.startswith(b + "/") for b in ignored)]
+                findings = [
+                    f
+                    for f in findings
+                    if f.rule.kind == "keyword"
+                    or f.rule.in_ignored_blocks
+                    or not any(f.pointer == b or f.pointer.startswith(b + "/") for b in ignored)
+                ]
         return findings
 
     def _gates_of(self) -> dict:
@@ -187,7 +231,8 @@ class Linter:
                     at = join_pointer(base, rule.report_at)
                 for default, suggestion, missing in cases:
                     message = (rule.message or "{default}").format(
-                        field=field_label(at), value=show(error.instance, at), missing=missing, default=default)
+                        field=field_label(at), value=show(error.instance, at), missing=missing, default=default
+                    )
                     yield Finding(rule, at, message, suggestion)
 
 

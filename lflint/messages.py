@@ -40,7 +40,7 @@ def show(value: Any, pointer: str = "") -> str:
     if isinstance(value, (dict, list)):
         return type_name(value)
     text = printable(json.dumps(value, ensure_ascii=False))
-    return text if len(text) <= 60 else text[:57] + "…\""
+    return text if len(text) <= 60 else text[:57] + '…"'
 
 
 def key_label(key: str) -> str:
@@ -69,8 +69,9 @@ def did_you_mean(word: Any, candidates: Iterable[str]) -> str | None:
     import difflib
 
     ending = [c for c in candidates if c.lower().endswith("_" + key)]
-    close = difflib.get_close_matches(word, ending, n=1, cutoff=0) or \
-        difflib.get_close_matches(word, candidates, n=1, cutoff=0.6)
+    close = difflib.get_close_matches(word, ending, n=1, cutoff=0) or difflib.get_close_matches(
+        word, candidates, n=1, cutoff=0.6
+    )
     return close[0] if close else None
 
 
@@ -78,8 +79,15 @@ def _plural(n: int, word: str) -> str:
     return f"{n} {word}" + ("" if n == 1 else "s")
 
 
-_TYPE_WORDS = {"string": "a string", "integer": "an integer", "number": "a number", "boolean": "a boolean (true or "
-               "false)", "object": "a mapping", "array": "a list", "null": "null"}
+_TYPE_WORDS = {
+    "string": "a string",
+    "integer": "an integer",
+    "number": "a number",
+    "boolean": "a boolean (true or false)",
+    "object": "a mapping",
+    "array": "a list",
+    "null": "null",
+}
 
 
 def _offending(value: Any, pattern: str, pointer: str) -> str:
@@ -92,8 +100,9 @@ def _offending(value: Any, pattern: str, pointer: str) -> str:
     if not bad:
         return ""
     index, char = bad[0]
-    shown = {" ": "a space", "\n": "a line break"}.get(char) or (f"`{char}`" if char.isprintable() else
-                                                              f"U+{ord(char):04X}")
+    shown = {" ": "a space", "\n": "a line break"}.get(char) or (
+        f"`{char}`" if char.isprintable() else f"U+{ord(char):04X}"
+    )
     more = f" (and {_plural(len(bad) - 1, 'other')})" if len(bad) > 1 else ""
     return f": {shown} at character {index} is not allowed{more}"
 
@@ -111,12 +120,16 @@ def _options(options: list) -> str:
 
 
 def _enum(e, name, found):
-    options = [o for o in (e.validator_value if e.validator == "enum" else [e.validator_value])
-               if o not in e.schema.get("x-undocumented", ())]  # x-undocumented: accepted, not offered
+    options = [
+        o
+        for o in (e.validator_value if e.validator == "enum" else [e.validator_value])
+        if o not in e.schema.get("x-undocumented", ())
+    ]  # x-undocumented: accepted, not offered
     value = e.instance
     hint = e.schema.get("x-hints", {}).get(value) if isinstance(value, str) else None
-    suggestion = (e.schema.get("x-suggest", {}).get(value) if isinstance(value, str) else None) or \
-        did_you_mean(value, [o for o in options if isinstance(o, str)])
+    suggestion = (e.schema.get("x-suggest", {}).get(value) if isinstance(value, str) else None) or did_you_mean(
+        value, [o for o in options if isinstance(o, str)]
+    )
     message = f"{name} must be {'one of ' if len(options) > 1 else ''}{_options(options)}; found {found}"
     if suggestion:
         message += f"; did you mean {printable(suggestion)}?"
@@ -129,8 +142,12 @@ def _range(e, name, found):
     low, high = e.schema.get("minimum"), e.schema.get("maximum")
     if low is not None and high is not None:
         return f"{name} must be between {low} and {high}; found {found}"
-    bound = {"minimum": "at least", "maximum": "at most", "exclusiveMinimum": "more than",
-             "exclusiveMaximum": "less than"}[e.validator]
+    bound = {
+        "minimum": "at least",
+        "maximum": "at most",
+        "exclusiveMinimum": "more than",
+        "exclusiveMaximum": "less than",
+    }[e.validator]
     return f"{name} must be {bound} {e.validator_value}; found {found}"
 
 
@@ -141,15 +158,21 @@ def _length(e, name, found):
 
 def _extra_fields(e, name, found):
     schema, instance = e.schema, e.instance if isinstance(e.instance, dict) else {}
-    extra = [k for k in instance if k not in schema.get("properties", {}) and
-             not any(search(p, k) for p in schema.get("patternProperties", {}))]
+    extra = [
+        k
+        for k in instance
+        if k not in schema.get("properties", {}) and not any(search(p, k) for p in schema.get("patternProperties", {}))
+    ]
     shown = ", ".join(key_label(k) for k in extra[:5]) + (", …" if len(extra) > 5 else "")
     return f"{name} has {'a field' if len(extra) == 1 else 'fields'} this rule does not allow: {shown}"
 
 
 def _field_names(e, name, found):
-    names = [k for k in (e.instance if isinstance(e.instance, dict) else ())
-             if not _compiled(json.dumps(e.validator_value)).is_valid(k)]
+    names = [
+        k
+        for k in (e.instance if isinstance(e.instance, dict) else ())
+        if not _compiled(json.dumps(e.validator_value)).is_valid(k)
+    ]
     return f"{name} has field names this rule does not allow: {', '.join(key_label(k) for k in names[:5])}"
 
 
@@ -190,10 +213,16 @@ WORDS = {
     "type": lambda e, name, found: f"{name} must be {_types(e.validator_value)}; found {found}",
     "enum": _enum,
     "const": _enum,
-    "pattern": lambda e, name, found: f"{name} must " + (f"contain only {e.schema['x-expected']}" if "x-expected" in
-                                                          e.schema else f"match {printable(e.validator_value)}")
-                                      + f"; found {found}" + ("" if found == HIDDEN else
-                                                              _offending(e.instance, e.validator_value, "")),
+    "pattern": lambda e, name, found: (
+        f"{name} must "
+        + (
+            f"contain only {e.schema['x-expected']}"
+            if "x-expected" in e.schema
+            else f"match {printable(e.validator_value)}"
+        )
+        + f"; found {found}"
+        + ("" if found == HIDDEN else _offending(e.instance, e.validator_value, ""))
+    ),
     "minLength": _length,
     "maxLength": _length,
     "minimum": _range,
@@ -216,13 +245,16 @@ WORDS = {
     "unevaluatedItems": lambda e, name, found: f"{name} has items this rule does not allow",
     "propertyNames": _field_names,
     "dependentRequired": _dependent,
-    "required": lambda e, name, found: f"{name} is missing required field "
-                                       f"{', '.join(key_label(m) for m in missing_fields(e))}",
+    "required": lambda e, name, found: (
+        f"{name} is missing required field {', '.join(key_label(m) for m in missing_fields(e))}"
+    ),
     "not": lambda e, name, found: f"{name} must not match the schema under `not`; found {found}",
-    "anyOf": lambda e, name, found: f"{name} must match at least one of {len(e.validator_value)} alternatives; "
-                                    f"found {found}",
-    "oneOf": lambda e, name, found: f"{name} must match exactly one of {len(e.validator_value)} alternatives; "
-                                    f"found {found}",
+    "anyOf": lambda e, name, found: (
+        f"{name} must match at least one of {len(e.validator_value)} alternatives; found {found}"
+    ),
+    "oneOf": lambda e, name, found: (
+        f"{name} must match exactly one of {len(e.validator_value)} alternatives; found {found}"
+    ),
     "allOf": lambda e, name, found: f"{name} must match all of {len(e.validator_value)} schemas; found {found}",
     "false": lambda e, name, found: f"{name} is not allowed here",
 }

@@ -26,8 +26,16 @@ class Rule:
     job schema's ``keywords``), schema (``given``/``then``), code (``check``, a function of ``lflint.checks``) or
     file (found by the loader or the runner)."""
 
-    _DEFAULTS = {"kind": "schema", "keywords": (), "given": "", "then": None, "check": None, "message": None,
-                 "report_at": None, "in_ignored_blocks": False}
+    _DEFAULTS = {
+        "kind": "schema",
+        "keywords": (),
+        "given": "",
+        "then": None,
+        "check": None,
+        "message": None,
+        "report_at": None,
+        "in_ignored_blocks": False,
+    }
     __slots__ = ("path", "id", "slug", "severity", "summary", "docs", "examples", *_DEFAULTS)
 
     def __init__(self, path: Path, **data: Any):
@@ -103,8 +111,11 @@ def validate_rule(path: Path, data: Any) -> None:
     errors = sorted(_rule_validator().iter_errors(data), key=lambda e: list(e.absolute_path))
     if errors:
         where = "/".join(str(p) for p in errors[0].absolute_path) or "(top)"
-        what = ("a user rule (kind: schema) has `then`, and no `keywords` or `check`" if errors[0].validator == "not"
-                else errors[0].message)
+        what = (
+            "a user rule (kind: schema) has `then`, and no `keywords` or `check`"
+            if errors[0].validator == "not"
+            else errors[0].message
+        )
         raise RuleError(f"{path}: invalid rule at {where}: {what}")
     if data["id"].startswith("LF"):
         raise RuleError(f"{path}: the LF prefix is lflint's own; give your rules a prefix of your own")
@@ -126,8 +137,9 @@ def _check_template(path: Path, key: str, template: Any, fields: tuple[str, ...]
     try:
         parts = list(string.Formatter().parse(template))
     except ValueError as exc:
-        raise RuleError(f"{path}: `{key}` is not a valid template ({exc}); write {{{{ and }}}} for a literal "
-                        "brace") from None
+        raise RuleError(
+            f"{path}: `{key}` is not a valid template ({exc}); write {{{{ and }}}} for a literal brace"
+        ) from None
     for _, name, spec, conversion in parts:
         if name is not None and (name not in fields or spec or conversion):
             raise RuleError(f"{path}: `{key}` names {{{name}}}; a template may name {allowed}")
@@ -162,15 +174,22 @@ def _validate_then(path: Path, then: dict) -> None:
             if keyword in ("$ref", "$dynamicRef") and not value.startswith("#"):
                 raise RuleError(f"{path}: `then` refers to {value!r}; lflint never fetches schemas: use local $defs")
             if keyword == "$schema" and value.rstrip("#") != META_SCHEMA:
-                raise RuleError(f"{path}: `then` declares $schema {value!r}; a rule's schema is JSON Schema 2020-12 "
-                                "and lflint never fetches meta-schemas: remove it")
+                raise RuleError(
+                    f"{path}: `then` declares $schema {value!r}; a rule's schema is JSON Schema 2020-12 "
+                    "and lflint never fetches meta-schemas: remove it"
+                )
             if keyword == "$id":
-                raise RuleError(f"{path}: `then` declares $id {value!r}; lflint never fetches schemas, so a rule's "
-                                "schema has no $id: remove it")
-    if all(next(_values(then, keyword), None) is not None for keyword in ("unevaluatedProperties",
-                                                                          "patternProperties")):
-        raise RuleError(f"{path}: `then` combines unevaluatedProperties with patternProperties, which lflint "
-                        "cannot run in bounded time: use additionalProperties")
+                raise RuleError(
+                    f"{path}: `then` declares $id {value!r}; lflint never fetches schemas, so a rule's "
+                    "schema has no $id: remove it"
+                )
+    if all(
+        next(_values(then, keyword), None) is not None for keyword in ("unevaluatedProperties", "patternProperties")
+    ):
+        raise RuleError(
+            f"{path}: `then` combines unevaluatedProperties with patternProperties, which lflint "
+            "cannot run in bounded time: use additionalProperties"
+        )
     import jsonschema_rs
 
     from .compiler import compile_schema, pattern_error
@@ -226,5 +245,9 @@ EXPECT = re.compile(r"#\s*expect:\s*([A-Z]{2,8}[0-9]{3}(?:\s*,\s*[A-Z]{2,8}[0-9]
 
 def expected_findings(example: str) -> list[tuple[int, str]]:
     """The (line, rule id) pairs a bad example marks with ``# expect: LF123``."""
-    return sorted((n, rid.strip()) for n, line in enumerate(example.splitlines(), 1)
-                  for m in EXPECT.finditer(line) for rid in m.group(1).split(","))
+    return sorted(
+        (n, rid.strip())
+        for n, line in enumerate(example.splitlines(), 1)
+        for m in EXPECT.finditer(line)
+        for rid in m.group(1).split(",")
+    )

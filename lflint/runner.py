@@ -65,22 +65,29 @@ def build_linter(settings: Settings) -> Linter:
     """The rules ``settings`` select (an unknown selector is a ``ConfigError``), at their severities."""
     every = all_rules(tuple(str(Path(settings.root, p)) for p in settings.rule_paths))
     every = {r.id: r for r in every.values()}
-    for selector in (*settings.select, *settings.extend_select, *settings.ignore,
-                     *(s for _, sels in settings.per_file_ignores for s in sels), *dict(settings.severity)):
+    for selector in (
+        *settings.select,
+        *settings.extend_select,
+        *settings.ignore,
+        *(s for _, sels in settings.per_file_ignores for s in sels),
+        *dict(settings.severity),
+    ):
         if not any(matches(r, selector) for r in every.values()):
             from .messages import did_you_mean
 
             hint = did_you_mean(selector, [*every, *(r.slug for r in every.values())])
             raise ConfigError(f"unknown rule {selector!r}" + (f"; did you mean {hint!r}?" if hint else ""))
-    chosen = [r for r in every.values()
-              if (not settings.select or any(matches(r, s) for s in settings.select))
-              or any(matches(r, s) for s in settings.extend_select)]
+    chosen = [
+        r
+        for r in every.values()
+        if (not settings.select or any(matches(r, s) for s in settings.select))
+        or any(matches(r, s) for s in settings.extend_select)
+    ]
     chosen = [r for r in chosen if not any(matches(r, s) for s in settings.ignore)]
     severities = {r.id: level for name, level in settings.severity for r in every.values() if matches(r, name)}
     from .compiler import compile_pattern
 
-    return Linter(chosen, Context(compile_pattern(settings.placeholder)), severities,
-                  max_bytes=settings.max_file_size)
+    return Linter(chosen, Context(compile_pattern(settings.placeholder)), severities, max_bytes=settings.max_file_size)
 
 
 class Runner:
@@ -90,8 +97,14 @@ class Runner:
     applies in the working directory. ``linter``: lint every file with this Linter, whatever its settings say
     (the rule examples run so); by default each set of settings gets its own (``LINTERS``)."""
 
-    def __init__(self, config: str | os.PathLike | None = None, isolated: bool = False,
-                 overrides: dict | None = None, cache: bool | None = None, linter: Linter | None = None):
+    def __init__(
+        self,
+        config: str | os.PathLike | None = None,
+        isolated: bool = False,
+        overrides: dict | None = None,
+        cache: bool | None = None,
+        linter: Linter | None = None,
+    ):
         self.config = Path(config) if config else None
         self.isolated = isolated
         self.overrides = check_overrides(overrides or {})
@@ -139,8 +152,12 @@ class Runner:
         """The user's rule files with their mtimes and sizes, looked at once per Runner: a long-lived process (the
         language server) that makes a Runner per request sees a rule file change."""
         if settings not in self._rule_files:
-            files = [p for d in settings.rule_paths if Path(settings.root, d).is_dir()
-                     for p in sorted(Path(settings.root, d).glob("*.y*ml"))]
+            files = [
+                p
+                for d in settings.rule_paths
+                if Path(settings.root, d).is_dir()
+                for p in sorted(Path(settings.root, d).glob("*.y*ml"))
+            ]
             self._rule_files[settings] = tuple((str(p), p.stat().st_mtime_ns, p.stat().st_size) for p in files)
         return self._rule_files[settings]
 
@@ -159,8 +176,12 @@ class Runner:
     def _lint(self, raw: bytes | str, filename: str, settings: Settings | None = None):
         """The diagnostics of one file (``Linter.lint``) with the per-file ignores of its settings, and its source."""
         settings = settings or self.settings_for(Path(filename))
-        ignore = [s for pattern, sels in settings.per_file_ignores
-                  if path_matches(Path(filename), Path(settings.root), (pattern,)) for s in sels]
+        ignore = [
+            s
+            for pattern, sels in settings.per_file_ignores
+            if path_matches(Path(filename), Path(settings.root), (pattern,))
+            for s in sels
+        ]
         return self.linter_for(settings).lint(raw, filename, ignore)
 
     def check_file(self, path: Path) -> FileResult:
@@ -185,8 +206,9 @@ class Runner:
             raise
         except Exception as exc:  # noqa: BLE001 - one hostile file costs its own findings, never the run's
             error = internal_error(exc)
-            return FileResult(name, self._file_finding(self.settings_for(Path(name)), name, "LF010",
-                                                       error), error=error)
+            return FileResult(
+                name, self._file_finding(self.settings_for(Path(name)), name, "LF010", error), error=error
+            )
 
     def _check_bytes(self, raw: bytes, name: str) -> FileResult:
         settings = self.settings_for(Path(name))
@@ -225,8 +247,9 @@ class Runner:
 
             # fork starts a worker with the rules already loaded; elsewhere each worker builds its own Runner
             method = "fork" if sys.platform == "linux" else "spawn"
-            pool = multiprocessing.get_context(method).Pool(jobs, _start_worker, (
-                self.config, self.isolated, self.overrides, self.cache is not None, self.linter))
+            pool = multiprocessing.get_context(method).Pool(
+                jobs, _start_worker, (self.config, self.isolated, self.overrides, self.cache is not None, self.linter)
+            )
             results = pool.imap(_worker_check, chain(head, files), chunksize=8)
         try:
             for result in results:
@@ -254,19 +277,20 @@ class Runner:
                 yield from _drain(unreadable)
                 settings = self.settings_in(Path(directory))
                 root = Path(settings.root)
-                subdirs[:] = sorted(d for d in subdirs if d not in DEFAULT_EXCLUDE and
-                                    not path_matches(Path(directory) / d, root, settings.exclude))
+                subdirs[:] = sorted(
+                    d
+                    for d in subdirs
+                    if d not in DEFAULT_EXCLUDE and not path_matches(Path(directory) / d, root, settings.exclude)
+                )
                 files.sort()
                 for name in files:
                     file = Path(os.path.join(directory, name))  # not `/ name`: pathlib would intern every name
-                    if path_matches(file, root, settings.include) and not path_matches(file, root,
-                                                                                        settings.exclude):
+                    if path_matches(file, root, settings.include) and not path_matches(file, root, settings.exclude):
                         yield file
             yield from _drain(unreadable)
 
     def fails(self, diagnostic: Diagnostic) -> bool:
-        return severity_rank(diagnostic.severity) >= severity_rank(self.settings_for(
-            Path(diagnostic.file)).fail_on)
+        return severity_rank(diagnostic.severity) >= severity_rank(self.settings_for(Path(diagnostic.file)).fail_on)
 
 
 def _drain(errors: list[OSError]) -> Iterator[Path]:
@@ -274,8 +298,12 @@ def _drain(errors: list[OSError]) -> Iterator[Path]:
         yield Path(errors.pop(0).filename)
 
 
-_KINDS = ((stat.S_ISFIFO, "a FIFO"), (stat.S_ISCHR, "a character device"), (stat.S_ISBLK, "a block device"),
-          (stat.S_ISSOCK, "a socket"))
+_KINDS = (
+    (stat.S_ISFIFO, "a FIFO"),
+    (stat.S_ISCHR, "a character device"),
+    (stat.S_ISBLK, "a block device"),
+    (stat.S_ISSOCK, "a socket"),
+)
 
 
 def read_regular(path: Path, limit: int) -> bytes | str:

@@ -32,8 +32,9 @@ def for_editors(schema: dict) -> dict:
             return [convert(v) for v in node]
         if not isinstance(node, dict):
             return node
-        out = {("definitions" if k == "$defs" else k): convert(v) for k, v in node.items()
-               if k not in ("$schema", "$ref")}
+        out = {
+            ("definitions" if k == "$defs" else k): convert(v) for k, v in node.items() if k not in ("$schema", "$ref")
+        }
         if "description" in node and isinstance(node["description"], str):
             out["markdownDescription"] = node["description"]
         if "enumDescriptions" in node:

@@ -25,9 +25,11 @@ DEFAULT_PLACEHOLDER = r"^\$\{[A-Za-z_][A-Za-z0-9_]*\}$"
 CLOSE = 0.6  # difflib's ratio from which a folded key reads as a secret's name (engine.did_you_mean's cutoff too)
 _KEY = re.compile("(?:" + "|".join(sorted(SECRET_KEYS)) + r")(?=$|[\W_])", re.I)
 # Letters of other scripts that look like the Latin letters of the secrets' names (Cyrillic, Greek, others)
-_LOOK_ALIKE = str.maketrans("\u0430\u0441\u0435\u043a\u043e\u0440\u0455\u0442\u0443\u0445\u0501\u051d\u0456"
-                            "\u03b1\u03ba\u03bf\u03c1\u03c4\u03c5\u03b5\u0261\u0251\u0269",
-                            "acekopstyxdwiakoptyegai")
+_LOOK_ALIKE = str.maketrans(
+    "\u0430\u0441\u0435\u043a\u043e\u0440\u0455\u0442\u0443\u0445\u0501\u051d\u0456"
+    "\u03b1\u03ba\u03bf\u03c1\u03c4\u03c5\u03b5\u0261\u0251\u0269",
+    "acekopstyxdwiakoptyegai",
+)
 
 
 def _fold(text: str) -> str:
@@ -41,7 +43,7 @@ def _close(folded: str) -> bool:
     """Whether a folded key reads as a secret's name."""
     if folded in _NAMES:
         return True
-    from difflib import SequenceMatcher  # noqa: PLC0415
+    from difflib import SequenceMatcher
 
     for name in _NAMES:
         if 2 * min(len(folded), len(name)) >= CLOSE * (len(folded) + len(name)):  # else no ratio can reach CLOSE
@@ -90,12 +92,11 @@ def for_user_rules(data: Any) -> Any:
     its length, its type, or whether it equals a guess; an empty one stays null); ``data`` itself when it holds
     no secret."""
     if isinstance(data, dict):
-        out = {shown_key(k): MASK if is_secret_key(k) and v is not None else for_user_rules(v)
-               for k, v in data.items()}
+        out = {shown_key(k): MASK if is_secret_key(k) and v is not None else for_user_rules(v) for k, v in data.items()}
         return data if len(out) == len(data) and all(out.get(k, out) is v for k, v in data.items()) else out
     if isinstance(data, list):
         items = [for_user_rules(v) for v in data]
-        return data if all(a is b for a, b in zip(items, data)) else items
+        return data if all(a is b for a, b in zip(items, data, strict=True)) else items
     return data
 
 

@@ -30,8 +30,11 @@ from .runner import Runner, internal_error
 from .schema import enum_of, field_markdown, schema_at
 
 DEBOUNCE = 0.3  # seconds of quiet typing before a buffer is linted
-SEVERITY = {"error": lsp.DiagnosticSeverity.Error, "warning": lsp.DiagnosticSeverity.Warning,
-            "info": lsp.DiagnosticSeverity.Information}
+SEVERITY = {
+    "error": lsp.DiagnosticSeverity.Error,
+    "warning": lsp.DiagnosticSeverity.Warning,
+    "info": lsp.DiagnosticSeverity.Information,
+}
 
 
 class LflintServer(LanguageServer):
@@ -52,8 +55,9 @@ def safe(handler):
         try:
             return handler(ls, params)
         except Exception as exc:  # noqa: BLE001 - a broken buffer must never cost the user the server
-            ls.window_log_message(lsp.LogMessageParams(lsp.MessageType.Error, f"lflint: {handler.__name__}: "
-                                                                                f"{type(exc).__name__}: {exc}"))
+            ls.window_log_message(
+                lsp.LogMessageParams(lsp.MessageType.Error, f"lflint: {handler.__name__}: {type(exc).__name__}: {exc}")
+            )
             return None
 
     return guarded
@@ -70,22 +74,28 @@ def linted_path(uri: str) -> Path | None:
     except ConfigError:
         return path if path.suffix in (".yaml", ".yml", ".json") else None  # lint() reports the config error
     root = Path(settings.root)
-    return path if path_matches(path, root, settings.include) and not path_matches(path, root,
-                                                                                      settings.exclude) else None
+    return (
+        path if path_matches(path, root, settings.include) and not path_matches(path, root, settings.exclude) else None
+    )
 
 
 def _range(doc, line: int, column: int, end_line: int, end_column: int) -> lsp.Range:
     """A 1-based, code-point range as the client counts (UTF-16 unless it said otherwise)."""
-    return doc.range_to_client_units(ServerTextRange(ServerTextPosition(line - 1, column - 1),
-                                                     ServerTextPosition(end_line - 1, end_column - 1)))
+    return doc.range_to_client_units(
+        ServerTextRange(ServerTextPosition(line - 1, column - 1), ServerTextPosition(end_line - 1, end_column - 1))
+    )
 
 
 def _diagnostic(doc, d: Diagnostic) -> lsp.Diagnostic:
     return lsp.Diagnostic(
-        range=_range(doc, d.line, d.column, d.end_line, d.end_column), message=d.message,
-        severity=SEVERITY[d.severity], code=d.rule, source="lflint",
+        range=_range(doc, d.line, d.column, d.end_line, d.end_column),
+        message=d.message,
+        severity=SEVERITY[d.severity],
+        code=d.rule,
+        source="lflint",
         code_description=lsp.CodeDescription(href=rule_url(d.rule, d.name)),
-        data={"suggestion": d.suggestion, "name": d.name})
+        data={"suggestion": d.suggestion, "name": d.name},
+    )
 
 
 @safe
@@ -100,13 +110,25 @@ def lint(ls: LflintServer, uri: str) -> None:
     except Exception as exc:  # noqa: BLE001 - a broken config or a bug is shown where the user looks
         message = str(exc) if isinstance(exc, (ConfigError, RuleError)) else internal_error(exc)
         ls.reported[uri] = []
-        ls.text_document_publish_diagnostics(lsp.PublishDiagnosticsParams(uri=uri, version=doc.version, diagnostics=[
-            lsp.Diagnostic(range=lsp.Range(lsp.Position(0, 0), lsp.Position(0, 1)), message=f"lflint: {message}",
-                           severity=lsp.DiagnosticSeverity.Error, source="lflint")]))
+        ls.text_document_publish_diagnostics(
+            lsp.PublishDiagnosticsParams(
+                uri=uri,
+                version=doc.version,
+                diagnostics=[
+                    lsp.Diagnostic(
+                        range=lsp.Range(lsp.Position(0, 0), lsp.Position(0, 1)),
+                        message=f"lflint: {message}",
+                        severity=lsp.DiagnosticSeverity.Error,
+                        source="lflint",
+                    )
+                ],
+            )
+        )
         return
     ls.reported[uri] = found
-    ls.text_document_publish_diagnostics(lsp.PublishDiagnosticsParams(
-        uri=uri, version=doc.version, diagnostics=[_diagnostic(doc, d) for d in found]))
+    ls.text_document_publish_diagnostics(
+        lsp.PublishDiagnosticsParams(uri=uri, version=doc.version, diagnostics=[_diagnostic(doc, d) for d in found])
+    )
 
 
 def _cancel(ls: LflintServer, uri: str) -> None:
@@ -164,10 +186,17 @@ def _rule_markdown(path: Path, d: Diagnostic) -> str:
     runner = Runner(cache=False)
     rule = find_rule(runner.linter_for(runner.settings_for(path)).rules, d.rule)
     docs = rule.docs if rule else {}
-    return "\n\n".join(part for part in (
-        f"**{d.rule} {d.name}** ({d.severity}): {rule.summary if rule else ''}", docs.get("what", ""),
-        f"*Why:* {docs['why']}" if docs.get("why") else "", f"*Fix:* {docs['fix']}" if docs.get("fix") else "",
-        f"[Rule docs]({rule_url(d.rule, d.name)})") if part)
+    return "\n\n".join(
+        part
+        for part in (
+            f"**{d.rule} {d.name}** ({d.severity}): {rule.summary if rule else ''}",
+            docs.get("what", ""),
+            f"*Why:* {docs['why']}" if docs.get("why") else "",
+            f"*Fix:* {docs['fix']}" if docs.get("fix") else "",
+            f"[Rule docs]({rule_url(d.rule, d.name)})",
+        )
+        if part
+    )
 
 
 @server.feature(lsp.TEXT_DOCUMENT_HOVER)
@@ -177,8 +206,11 @@ def hover(ls: LflintServer, params: lsp.HoverParams) -> lsp.Hover | None:
     if path is None:
         return None
     line, col = _position(doc, params.position)
-    parts = [_rule_markdown(path, d) for d in ls.reported.get(params.text_document.uri, [])
-             if (d.line, d.column) <= (line + 1, col + 1) < (d.end_line, d.end_column)]
+    parts = [
+        _rule_markdown(path, d)
+        for d in ls.reported.get(params.text_document.uri, [])
+        if (d.line, d.column) <= (line + 1, col + 1) < (d.end_line, d.end_column)
+    ]
     found = field_at(doc.source, str(path), line, col)
     tokens = ["*" if t.isdigit() else t for t in found.tokens] if found else []
     if found is None and path.suffix != ".json":  # YAML that does not parse: read the line's key by indentation
@@ -191,8 +223,10 @@ def hover(ls: LflintServer, params: lsp.HoverParams) -> lsp.Hover | None:
         parts.insert(0, field_markdown(tokens[-1], schema, tokens[-1] in parent.get("required", [])))
     if not parts:
         return None
-    return lsp.Hover(contents=lsp.MarkupContent(kind=lsp.MarkupKind.Markdown, value="\n\n---\n\n".join(parts)),
-                     range=_range(doc, *found.range) if found else None)
+    return lsp.Hover(
+        contents=lsp.MarkupContent(kind=lsp.MarkupKind.Markdown, value="\n\n---\n\n".join(parts)),
+        range=_range(doc, *found.range) if found else None,
+    )
 
 
 @server.feature(lsp.TEXT_DOCUMENT_COMPLETION, lsp.CompletionOptions(trigger_characters=[" ", ":", "-", '"']))
@@ -217,8 +251,9 @@ def completion(ls: LflintServer, params: lsp.CompletionParams) -> lsp.Completion
     def item(label: str, text: str, **fields) -> lsp.CompletionItem:
         if typed is None:
             return lsp.CompletionItem(label=label, insert_text=text, **fields)
-        return lsp.CompletionItem(label=label, filter_text=text.split(":")[0].strip(),
-                                  text_edit=lsp.TextEdit(typed, text), **fields)
+        return lsp.CompletionItem(
+            label=label, filter_text=text.split(":")[0].strip(), text_edit=lsp.TextEdit(typed, text), **fields
+        )
 
     values = enum_of(schema)
     if context.mode == "value" or values and "properties" not in schema:  # also "- " in a list of scalars
@@ -227,13 +262,23 @@ def completion(ls: LflintServer, params: lsp.CompletionParams) -> lsp.Completion
         for i, (value, note) in enumerate(values):
             label = value if isinstance(value, str) else json.dumps(value)
             text = json.dumps(value) if is_json else label
-            items.append(item(label, space + text, kind=lsp.CompletionItemKind.EnumMember,
-                              documentation=note or None, sort_text=f"{i:03d}"))
+            items.append(
+                item(
+                    label,
+                    space + text,
+                    kind=lsp.CompletionItemKind.EnumMember,
+                    documentation=note or None,
+                    sort_text=f"{i:03d}",
+                )
+            )
         return lsp.CompletionList(is_incomplete=False, items=items)
     properties = schema.get("properties", {})
     if context.tokens == ["parameter"]:  # only the block that matches the job's type, when it is known
-        found = re.search(r'^"?type"?\s*:\s*["\']?([A-Za-z_]+)', doc.source, re.M) if not is_json else \
-            re.search(r'"type"\s*:\s*"([A-Za-z_]+)"', doc.source)
+        found = (
+            re.search(r'^"?type"?\s*:\s*["\']?([A-Za-z_]+)', doc.source, re.M)
+            if not is_json
+            else re.search(r'"type"\s*:\s*"([A-Za-z_]+)"', doc.source)
+        )
         job_type = found.group(1).lower() if found else ""
         properties = {k: v for k, v in properties.items() if k.startswith(job_type)} or properties
     required = set(schema.get("required", []))
@@ -244,10 +289,16 @@ def completion(ls: LflintServer, params: lsp.CompletionParams) -> lsp.Completion
         sub = schema_at([*context.tokens, key]) or {}
         container = sub.get("type") in ("object", "array")
         text = f"{json.dumps(key)}: " if is_json else (f"{key}:" if container else f"{key}: ")
-        items.append(item(key, text, kind=lsp.CompletionItemKind.Property,
-                          detail="required" if key in required else None,
-                          documentation=lsp.MarkupContent(kind=lsp.MarkupKind.Markdown, value=field_markdown(key, sub)),
-                          sort_text=("0" if key in required else "1") + key))
+        items.append(
+            item(
+                key,
+                text,
+                kind=lsp.CompletionItemKind.Property,
+                detail="required" if key in required else None,
+                documentation=lsp.MarkupContent(kind=lsp.MarkupKind.Markdown, value=field_markdown(key, sub)),
+                sort_text=("0" if key in required else "1") + key,
+            )
+        )
     return lsp.CompletionList(is_incomplete=False, items=items)
 
 
@@ -260,8 +311,7 @@ def _like(original: str, replacement: str) -> str:
     return replacement
 
 
-@server.feature(lsp.TEXT_DOCUMENT_CODE_ACTION,
-                lsp.CodeActionOptions(code_action_kinds=[lsp.CodeActionKind.QuickFix]))
+@server.feature(lsp.TEXT_DOCUMENT_CODE_ACTION, lsp.CodeActionOptions(code_action_kinds=[lsp.CodeActionKind.QuickFix]))
 @safe
 def code_action(ls: LflintServer, params: lsp.CodeActionParams) -> list[lsp.CodeAction] | None:
     path, doc = _served(ls, params)
@@ -275,22 +325,36 @@ def code_action(ls: LflintServer, params: lsp.CodeActionParams) -> list[lsp.Code
         suggestion = (diag.data or {}).get("suggestion") if isinstance(diag.data, dict) else None
         if suggestion:
             new = _like(doc.text_in_client_range(diag.range), suggestion)
-            actions.append(lsp.CodeAction(
-                title=f"Replace with {new}", kind=lsp.CodeActionKind.QuickFix, diagnostics=[diag], is_preferred=True,
-                edit=lsp.WorkspaceEdit(changes={uri: [lsp.TextEdit(range=diag.range, new_text=new)]})))
+            actions.append(
+                lsp.CodeAction(
+                    title=f"Replace with {new}",
+                    kind=lsp.CodeActionKind.QuickFix,
+                    diagnostics=[diag],
+                    is_preferred=True,
+                    edit=lsp.WorkspaceEdit(changes={uri: [lsp.TextEdit(range=diag.range, new_text=new)]}),
+                )
+            )
         if path.suffix == ".json":
             continue  # JSON has no comments: per-file-ignores in the config instead
         number = diag.range.start.line
         text = doc.lines[number].rstrip("\r\n") if number < len(doc.lines) else ""
         if "#" in text:  # a comment is there already: suppress from the line above
-            indent = text[:len(text) - len(text.lstrip())]
-            edit = lsp.TextEdit(range=lsp.Range(lsp.Position(number, 0), lsp.Position(number, 0)),
-                                new_text=f"{indent}# lflint: disable-next-line={diag.code}\n")
+            indent = text[: len(text) - len(text.lstrip())]
+            edit = lsp.TextEdit(
+                range=lsp.Range(lsp.Position(number, 0), lsp.Position(number, 0)),
+                new_text=f"{indent}# lflint: disable-next-line={diag.code}\n",
+            )
         else:
             end = doc.position_to_client_units(ServerTextPosition(number, len(text)))
             edit = lsp.TextEdit(range=lsp.Range(end, end), new_text=f"  # lflint: disable={diag.code}")
-        actions.append(lsp.CodeAction(title=f"Suppress {diag.code} on this line", kind=lsp.CodeActionKind.QuickFix,
-                                      diagnostics=[diag], edit=lsp.WorkspaceEdit(changes={uri: [edit]})))
+        actions.append(
+            lsp.CodeAction(
+                title=f"Suppress {diag.code} on this line",
+                kind=lsp.CodeActionKind.QuickFix,
+                diagnostics=[diag],
+                edit=lsp.WorkspaceEdit(changes={uri: [edit]}),
+            )
+        )
     return actions
 
 

@@ -16,11 +16,17 @@ from .diagnostic import Diagnostic
 
 DIRECTIVE = re.compile(
     r"(?:^|\s)#\s*lflint:\s*(?P<kind>disable-next-line|disable-file|disable)\s*=\s*"
-    r"(?P<rules>[A-Za-z0-9_\-, ]*?)\s*(?:--\s.*|#.*)?$")
+    r"(?P<rules>[A-Za-z0-9_\-, ]*?)\s*(?:--\s.*|#.*)?$"
+)
 
 
-def apply(diagnostics: list[Diagnostic], text: str, filename: str, resolve: Callable[[str], str | None],
-          unused: Callable[..., Diagnostic | None]) -> list[Diagnostic]:
+def apply(
+    diagnostics: list[Diagnostic],
+    text: str,
+    filename: str,
+    resolve: Callable[[str], str | None],
+    unused: Callable[..., Diagnostic | None],
+) -> list[Diagnostic]:
     """Drop suppressed diagnostics; add one ``unused`` diagnostic per selector that silenced nothing.
 
     ``resolve`` turns an id or slug into an enabled rule id (None when no enabled rule has that name); ``unused``
@@ -37,7 +43,7 @@ def apply(diagnostics: list[Diagnostic], text: str, filename: str, resolve: Call
             continue
         kind = match["kind"]
         scope = 0 if kind == "disable-file" else number + 1 if kind == "disable-next-line" else number
-        start = match.start() + line[match.start():].index("#") + 1
+        start = match.start() + line[match.start() :].index("#") + 1
         for selector in filter(None, (s.strip() for s in match["rules"].split(","))):
             directives.append([scope, number, start, len(line.rstrip()) + 1, selector, resolve(selector), False])
     kept = []

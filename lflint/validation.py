@@ -138,7 +138,7 @@ def schema_errors(rule: Rule | None, instance: Any, fast: bool) -> Iterable:
         *where, keyword = e.schema_path
         kind = type(e.kind).__name__
         if kind == "PropertyNames":  # the error of the subschema: report the mapping's keyword
-            where = where[:max(i for i, t in enumerate(where) if t == "propertyNames")]
+            where = where[: max(i for i, t in enumerate(where) if t == "propertyNames")]
             keyword = "propertyNames"
         sub = _follow(schema, where)
         if kind == "FalseSchema":  # properties/x: false, items: false, ...
@@ -168,8 +168,15 @@ def _numbers_alone(rule: Rule | None, data: Any, instance: Any, odd: set[tuple])
         sub = _follow(schema, split_pointer(location.partition("#")[2] if "#" in location else location))
         for e in python.evolve(schema=sub).iter_errors(_follow(instance, at)):
             keyword = e.validator or "false"
-            errors.append(SchemaError(keyword, e.validator_value, e.schema if keyword != "false" else {"false": False},
-                                      e.instance, (*at, *e.absolute_path)))
+            errors.append(
+                SchemaError(
+                    keyword,
+                    e.validator_value,
+                    e.schema if keyword != "false" else {"false": False},
+                    e.instance,
+                    (*at, *e.absolute_path),
+                )
+            )
     return errors
 
 

@@ -55,8 +55,9 @@ def run_json(run):
 
 
 def lflint_subprocess(*args, cwd=None, input=None):
-    return subprocess.run([sys.executable, "-m", "lflint", *args], capture_output=True, text=True, cwd=cwd,
-                          input=input, timeout=60)
+    return subprocess.run(
+        [sys.executable, "-m", "lflint", *args], capture_output=True, text=True, cwd=cwd, input=input, timeout=60
+    )
 
 
 @pytest.fixture(autouse=True)

@@ -47,10 +47,28 @@ settings.load_profile({PROFILE!r})
 """
 COPIED = ("lflint", "tests", "rules", "schemas", "examples", "benchmarks", "docs", "pyproject.toml", "README.md")
 
-BINOPS = {ast.Add: ast.Sub, ast.Sub: ast.Add, ast.Mult: ast.Div, ast.Div: ast.Mult, ast.FloorDiv: ast.Div,
-          ast.Mod: ast.Mult, ast.BitOr: ast.BitAnd, ast.BitAnd: ast.BitOr}
-CMPOPS = {ast.Lt: ast.LtE, ast.LtE: ast.Lt, ast.Gt: ast.GtE, ast.GtE: ast.Gt, ast.Eq: ast.NotEq, ast.NotEq: ast.Eq,
-          ast.In: ast.NotIn, ast.NotIn: ast.In, ast.Is: ast.IsNot, ast.IsNot: ast.Is}
+BINOPS = {
+    ast.Add: ast.Sub,
+    ast.Sub: ast.Add,
+    ast.Mult: ast.Div,
+    ast.Div: ast.Mult,
+    ast.FloorDiv: ast.Div,
+    ast.Mod: ast.Mult,
+    ast.BitOr: ast.BitAnd,
+    ast.BitAnd: ast.BitOr,
+}
+CMPOPS = {
+    ast.Lt: ast.LtE,
+    ast.LtE: ast.Lt,
+    ast.Gt: ast.GtE,
+    ast.GtE: ast.Gt,
+    ast.Eq: ast.NotEq,
+    ast.NotEq: ast.Eq,
+    ast.In: ast.NotIn,
+    ast.NotIn: ast.In,
+    ast.Is: ast.IsNot,
+    ast.IsNot: ast.Is,
+}
 
 
 class Mutant(NamedTuple):
@@ -64,8 +82,9 @@ class Mutant(NamedTuple):
 
 
 def modules(filters: list[str]) -> list[Path]:
-    found = [p for p in sorted((ROOT / "lflint").rglob("*.py"))
-             if p.relative_to(ROOT / "lflint").as_posix() not in EXCLUDED]
+    found = [
+        p for p in sorted((ROOT / "lflint").rglob("*.py")) if p.relative_to(ROOT / "lflint").as_posix() not in EXCLUDED
+    ]
     if filters:
         found = [p for p in found if any(f in p.relative_to(ROOT / "lflint").as_posix() for f in filters)]
     return found
@@ -81,12 +100,21 @@ def _skipped_nodes(tree: ast.AST) -> set[int]:
     for node in ast.walk(tree):
         if isinstance(node, (ast.Module, ast.ClassDef, ast.FunctionDef, ast.AsyncFunctionDef)):
             body = node.body
-            if body and isinstance(body[0], ast.Expr) and isinstance(body[0].value, ast.Constant) \
-                    and isinstance(body[0].value.value, str):
+            if (
+                body
+                and isinstance(body[0], ast.Expr)
+                and isinstance(body[0].value, ast.Constant)
+                and isinstance(body[0].value.value, str)
+            ):
                 skip(body[0])
         if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)):
-            for arg in (*node.args.args, *node.args.kwonlyargs, *node.args.posonlyargs, node.args.vararg,
-                        node.args.kwarg):
+            for arg in (
+                *node.args.args,
+                *node.args.kwonlyargs,
+                *node.args.posonlyargs,
+                node.args.vararg,
+                node.args.kwarg,
+            ):
                 if arg is not None and arg.annotation is not None:
                     skip(arg.annotation)
             if node.returns is not None:
@@ -104,7 +132,7 @@ def _code(node: ast.AST) -> str:
 
 def _short(text: str, width: int = 50) -> str:
     text = " ".join(text.split())
-    return text if len(text) <= width else text[:width - 1] + "…"
+    return text if len(text) <= width else text[: width - 1] + "…"
 
 
 def mutants_of(path: Path) -> list[Mutant]:
@@ -151,34 +179,67 @@ def mutants_of(path: Path) -> list[Mutant]:
                 expr(node, ast.Constant(new), f"{_short(repr(value), 30)} → {new!r}")
         elif isinstance(node, (ast.If, ast.While, ast.IfExp)):
             expr(node.test, ast.UnaryOp(ast.Not(), node.test), f"condition `{_short(_code(node.test))}` negated")
-        elif isinstance(node, ast.Return) and node.value is not None and not (
-                isinstance(node.value, ast.Constant) and node.value.value is None):
+        elif (
+            isinstance(node, ast.Return)
+            and node.value is not None
+            and not (isinstance(node.value, ast.Constant) and node.value.value is None)
+        ):
             stmt(node, "return None", f"`{_short(_code(node))}` → `return None`")
         elif isinstance(node, ast.Break):
             stmt(node, "continue", "`break` → `continue`")
         elif isinstance(node, ast.Continue):
             stmt(node, "break", "`continue` → `break`")
-        if isinstance(node, (ast.Expr, ast.Assign, ast.AugAssign, ast.AnnAssign, ast.Raise, ast.Delete)) and id(node) not in skipped and not (
-                isinstance(node, ast.AnnAssign) and node.value is None):
+        if (
+            isinstance(node, (ast.Expr, ast.Assign, ast.AugAssign, ast.AnnAssign, ast.Raise, ast.Delete))
+            and id(node) not in skipped
+            and not (isinstance(node, ast.AnnAssign) and node.value is None)
+        ):
             stmt(node, "pass", f"statement `{_short(_code(node))}` dropped")
     out.sort(key=lambda item: (item[0].lineno, item[0].col_offset, item[2]))
-    return [Mutant(f"{path.relative_to(ROOT / 'lflint').as_posix()}#{n}", rel, node.lineno, edit, (node.lineno, node.col_offset),
-                   (node.end_lineno, node.end_col_offset), replacement)
-            for n, (node, replacement, edit) in enumerate(out, 1)]
+    return [
+        Mutant(
+            f"{path.relative_to(ROOT / 'lflint').as_posix()}#{n}",
+            rel,
+            node.lineno,
+            edit,
+            (node.lineno, node.col_offset),
+            (node.end_lineno, node.end_col_offset),
+            replacement,
+        )
+        for n, (node, replacement, edit) in enumerate(out, 1)
+    ]
 
 
 def _op(op: ast.AST) -> str:
-    return {ast.Add: "+", ast.Sub: "-", ast.Mult: "*", ast.Div: "/", ast.FloorDiv: "//", ast.Mod: "%",
-            ast.BitOr: "|", ast.BitAnd: "&", ast.Lt: "<", ast.LtE: "<=", ast.Gt: ">", ast.GtE: ">=", ast.Eq: "==",
-            ast.NotEq: "!=", ast.In: "in", ast.NotIn: "not in", ast.Is: "is", ast.IsNot: "is not", ast.And: "and",
-            ast.Or: "or"}[type(op)]
+    return {
+        ast.Add: "+",
+        ast.Sub: "-",
+        ast.Mult: "*",
+        ast.Div: "/",
+        ast.FloorDiv: "//",
+        ast.Mod: "%",
+        ast.BitOr: "|",
+        ast.BitAnd: "&",
+        ast.Lt: "<",
+        ast.LtE: "<=",
+        ast.Gt: ">",
+        ast.GtE: ">=",
+        ast.Eq: "==",
+        ast.NotEq: "!=",
+        ast.In: "in",
+        ast.NotIn: "not in",
+        ast.Is: "is",
+        ast.IsNot: "is not",
+        ast.And: "and",
+        ast.Or: "or",
+    }[type(op)]
 
 
 def apply(source: str, mutant: Mutant) -> str:
     """``source`` with the mutant's edit (ast columns are UTF-8 byte offsets)."""
     lines = source.encode("utf-8").splitlines(keepends=True)
     (l1, c1), (l2, c2) = mutant.start, mutant.end
-    before = b"".join(lines[:l1 - 1]) + lines[l1 - 1][:c1]
+    before = b"".join(lines[: l1 - 1]) + lines[l1 - 1][:c1]
     after = lines[l2 - 1][c2:] + b"".join(lines[l2:])
     mutated = (before + mutant.replacement.encode("utf-8") + after).decode("utf-8")
     ast.parse(mutated)  # every mutant is valid Python
@@ -189,24 +250,51 @@ def copy_tree(destination: Path) -> None:
     for name in COPIED:
         source = ROOT / name
         if source.is_dir():
-            shutil.copytree(source, destination / name, ignore=shutil.ignore_patterns(
-                "__pycache__", ".hypothesis", ".pytest_cache", ".lflint_cache"))
+            shutil.copytree(
+                source,
+                destination / name,
+                ignore=shutil.ignore_patterns("__pycache__", ".hypothesis", ".pytest_cache", ".lflint_cache"),
+            )
         elif source.exists():
             shutil.copy2(source, destination / name)
     (destination / "_lflint_mutation_plugin.py").write_text(PLUGIN)
 
 
-def run_suite(tree: Path, pytest_args: list[str], timeout: float, running: list | None = None) -> tuple[str, float, str]:
+def run_suite(
+    tree: Path, pytest_args: list[str], timeout: float, running: list | None = None
+) -> tuple[str, float, str]:
     """("passed" | "failed" | "timeout", seconds, the failing test or pytest's last line) of the fast suite in
     ``tree``; the process is kept in ``running`` while it runs, for an interrupt to end it."""
     env = dict(os.environ, PYTHONPATH=str(tree), PYTHONDONTWRITEBYTECODE="1", HYPOTHESIS_PROFILE=PROFILE)
     # pytest runs files in the order given: the property tests (slowest to pass) last, so -x stops sooner
     files = sorted((tree / "tests").glob("test_*.py"), key=lambda p: ("hypothesis" in p.read_text(), p.name))
-    command = [sys.executable, "-m", "pytest", "-x", "-q", "-p", "no:cacheprovider", "-m", "not slow",
-               "-p", "_lflint_mutation_plugin", "--no-header", *(str(p.relative_to(tree)) for p in files), *pytest_args]
+    command = [
+        sys.executable,
+        "-m",
+        "pytest",
+        "-x",
+        "-q",
+        "-p",
+        "no:cacheprovider",
+        "-m",
+        "not slow",
+        "-p",
+        "_lflint_mutation_plugin",
+        "--no-header",
+        *(str(p.relative_to(tree)) for p in files),
+        *pytest_args,
+    ]
     started = time.monotonic()
-    process = subprocess.Popen(command, cwd=tree, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
-                               text=True, errors="replace", start_new_session=True)
+    process = subprocess.Popen(
+        command,
+        cwd=tree,
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+        errors="replace",
+        start_new_session=True,
+    )
     running = [] if running is None else running
     running.append(process)
     try:
@@ -247,10 +335,18 @@ class Worker:
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--module", action="append", default=[], help="only modules whose path (under lflint/) "
-                        "contains this; repeatable")
-    parser.add_argument("--sample", type=int, help="a random sample of this many mutants, run in random order (an "
-                        "interrupted run reports the mutants it ran: still a random sample)")
+    parser.add_argument(
+        "--module",
+        action="append",
+        default=[],
+        help="only modules whose path (under lflint/) contains this; repeatable",
+    )
+    parser.add_argument(
+        "--sample",
+        type=int,
+        help="a random sample of this many mutants, run in random order (an "
+        "interrupted run reports the mutants it ran: still a random sample)",
+    )
     parser.add_argument("--seed", type=int, default=0, help="seed of the sample [default: 0]")
     parser.add_argument("--only", help="comma-separated mutant ids to run (as printed: engine.py#57)")
     parser.add_argument("--jobs", type=int, default=1, help="mutants run at once, each in its own copy [1]")
@@ -281,12 +377,17 @@ def main(argv: list[str] | None = None) -> int:
     try:
         status, seconds, failed = run_suite(workers[0].directory, args.pytest_args, timeout=1800)
         if status != "passed":
-            print(f"the unmutated fast suite does not pass ({status}: {failed}): fix it (or --deselect) first",
-                  file=sys.stderr)
+            print(
+                f"the unmutated fast suite does not pass ({status}: {failed}): fix it (or --deselect) first",
+                file=sys.stderr,
+            )
             return 2
         timeout = args.timeout or 3 * seconds + 10
-        print(f"clean fast suite: {seconds:.1f} s; {len(chosen)} of {len(every)} mutants, timeout {timeout:.0f} s, "
-              f"{len(workers)} worker(s)", flush=True)
+        print(
+            f"clean fast suite: {seconds:.1f} s; {len(chosen)} of {len(every)} mutants, timeout {timeout:.0f} s, "
+            f"{len(workers)} worker(s)",
+            flush=True,
+        )
         free = list(workers)
         results: dict[str, tuple[str, float, str]] = {}
 
@@ -302,8 +403,11 @@ def main(argv: list[str] | None = None) -> int:
             for n, (mutant, (status, seconds, failed)) in enumerate(pool.map(one, chosen), 1):
                 results[mutant.id] = (status, seconds, failed)
                 mark = "SURVIVED" if status == "passed" else status
-                print(f"[{n}/{len(chosen)}] {mutant.id:16} {mark:8} {seconds:5.1f}s  {mutant.path}:{mutant.line}  "
-                      f"{mutant.edit}" + (f"  [{failed}]" if status == "failed" else ""), flush=True)
+                print(
+                    f"[{n}/{len(chosen)}] {mutant.id:16} {mark:8} {seconds:5.1f}s  {mutant.path}:{mutant.line}  "
+                    f"{mutant.edit}" + (f"  [{failed}]" if status == "failed" else ""),
+                    flush=True,
+                )
         except KeyboardInterrupt:
             print(f"interrupted: the {len(results)} mutants run so far", flush=True)
         finally:  # on an interrupt too: queued mutants are dropped, running suites killed, copies removed
@@ -326,9 +430,20 @@ def main(argv: list[str] | None = None) -> int:
         for m in survivors:
             print(f"- {m.id} {m.path}:{m.line}  {m.edit}")
     if args.json:
-        args.json.write_text(json.dumps([{**m._asdict(), "status": results[m.id][0],
-                                         "killed_by": results[m.id][2] if results[m.id][0] == "failed" else None} for m in chosen], indent=1,
-                                        ensure_ascii=False))
+        args.json.write_text(
+            json.dumps(
+                [
+                    {
+                        **m._asdict(),
+                        "status": results[m.id][0],
+                        "killed_by": results[m.id][2] if results[m.id][0] == "failed" else None,
+                    }
+                    for m in chosen
+                ],
+                indent=1,
+                ensure_ascii=False,
+            )
+        )
     return 0
 
 

@@ -10,8 +10,10 @@ from lflint import lint_text
 from lflint.schema import schema_at
 
 REFERENCE = (Path(__file__).parent / "fixtures/reference-example.json").read_text()
-SCHEDULED = GOOD + "    execute_strategy: SCHEDULE\n    execute_frequency: WEEKLY\n" \
-                   "    execute_day: 1\n    execute_hour: 2\n    execute_minute: 30\n"
+SCHEDULED = (
+    GOOD + "    execute_strategy: SCHEDULE\n    execute_frequency: WEEKLY\n"
+    "    execute_day: 1\n    execute_hour: 2\n    execute_minute: 30\n"
+)
 
 
 def rules(text, filename="job.yaml"):
@@ -24,7 +26,10 @@ def messages(text):
 
 def test_1_schedule_values_as_integer_or_string():
     assert rules(SCHEDULED) == []
-    assert rules(SCHEDULED.replace("execute_day: 1", 'execute_day: "1"').replace("execute_hour: 2", 'execute_hour: "2"')) == []
+    assert (
+        rules(SCHEDULED.replace("execute_day: 1", 'execute_day: "1"').replace("execute_hour: 2", 'execute_hour: "2"'))
+        == []
+    )
     assert rules(SCHEDULED.replace("execute_day: 1", "execute_day: 9")) == [("LF302", 14)]
     assert rules(SCHEDULED.replace("execute_day: 1", 'execute_day: "9"')) == [("LF302", 14)]
 
@@ -37,7 +42,9 @@ def test_2_mannual_is_the_wire_spelling():
 
 def test_3_migration_conflict_strategy_is_upsert_only():
     spec = REFERENCE.replace('"conflict_strategy" : "UPSERT"', '"conflict_strategy" : "UPDATE"')
-    found = [d for d in lint_text(spec, "job.json") if d.pointer.endswith("metadata_migration_parameter/conflict_strategy")]
+    found = [
+        d for d in lint_text(spec, "job.json") if d.pointer.endswith("metadata_migration_parameter/conflict_strategy")
+    ]
     assert [d.rule for d in found] == ["LF104"] and "response example" in found[0].message
 
 
@@ -67,17 +74,22 @@ def test_7_blocks_of_other_types():
 
 @pytest.mark.parametrize("char", list('<>:"/\\|?*'))
 def test_8_file_name_characters(char):
-    spec = ("name: perm_job\ntype: PERMISSION_MIGRATION\nparameter:\n  permission_migration_parameter:\n"
-            "    location: obs://corp-policies/ranger\n    file_name: 'policies" + char.replace("'", "''") +
-            ".json'\n    log_location: obs://corp-logs/p\n    policy_type: RANGER\n    instance_id: abc\n")
+    spec = (
+        "name: perm_job\ntype: PERMISSION_MIGRATION\nparameter:\n  permission_migration_parameter:\n"
+        "    location: obs://corp-policies/ranger\n    file_name: 'policies"
+        + char.replace("'", "''")
+        + ".json'\n    log_location: obs://corp-logs/p\n    policy_type: RANGER\n    instance_id: abc\n"
+    )
     assert rules(spec) == [("LF105", 6)]
     assert rules(spec.replace("policies" + char.replace("'", "''"), "policies")) == []
 
 
 def test_9_catalog_id_for_dlf():
-    spec = ("name: perm_job\ntype: PERMISSION_MIGRATION\nparameter:\n  permission_migration_parameter:\n"
-            "    location: obs://corp-policies/dlf\n    log_location: obs://corp-logs/p\n    policy_type: DLF\n"
-            "    instance_id: abc\n")
+    spec = (
+        "name: perm_job\ntype: PERMISSION_MIGRATION\nparameter:\n  permission_migration_parameter:\n"
+        "    location: obs://corp-policies/dlf\n    log_location: obs://corp-logs/p\n    policy_type: DLF\n"
+        "    instance_id: abc\n"
+    )
     assert rules(spec) == [("LF211", 4)]
     assert rules(spec + "    catalog_id: hive\n") == []
     assert rules(spec.replace("DLF", "RANGER") + "    catalog_id: hive\n") == [("LF212", 9)]
@@ -104,8 +116,10 @@ def test_12_dlf_is_aliyun_dlf():
 
 def test_13_reference_example_findings():
     """Each finding is justified in docs/ambiguities.md ("The reference's example request")."""
-    found = [(d.line, d.rule, d.pointer.replace("/parameter/", "").replace("_parameter", ""))
-             for d in lint_text(REFERENCE, "reference.json")]
+    found = [
+        (d.line, d.rule, d.pointer.replace("/parameter/", "").replace("_parameter", ""))
+        for d in lint_text(REFERENCE, "reference.json")
+    ]
     assert found == [
         (9, "LF207", "metadata_migration/datasource/jdbc_url"),  # JDBC fields on an ALIYUN_DLF source
         (10, "LF207", "metadata_migration/datasource/username"),
@@ -136,9 +150,11 @@ def test_15_schedule_fields_on_a_manual_job():
     assert rules(GOOD + "    execute_strategy: SCHEDULE\n" + fields) == []
 
 
-PERMISSION = ("name: perm_job\ntype: PERMISSION_MIGRATION\nparameter:\n  permission_migration_parameter:\n"
-              "    location: obs://corp-policies/p\n    log_location: obs://corp-logs/p\n    policy_type: RANGER\n"
-              "    instance_id: abc\n    ranger_permission_migration_principal_relas: {user_to: IAM_USER}\n")
+PERMISSION = (
+    "name: perm_job\ntype: PERMISSION_MIGRATION\nparameter:\n  permission_migration_parameter:\n"
+    "    location: obs://corp-policies/p\n    log_location: obs://corp-logs/p\n    policy_type: RANGER\n"
+    "    instance_id: abc\n    ranger_permission_migration_principal_relas: {user_to: IAM_USER}\n"
+)
 
 
 def test_16_ranger_mapping_only_with_ranger():
@@ -148,22 +164,30 @@ def test_16_ranger_mapping_only_with_ranger():
 
 
 def test_17_jdbc_fields_on_an_aliyun_dlf_source():
-    found = [(d.rule, d.pointer.rsplit("/", 1)[1]) for d in lint_text(REFERENCE, "job.json")
-             if d.rule in ("LF205", "LF207")]
+    found = [
+        (d.rule, d.pointer.rsplit("/", 1)[1]) for d in lint_text(REFERENCE, "job.json") if d.rule in ("LF205", "LF207")
+    ]
     assert found == [("LF207", "jdbc_url"), ("LF207", "username"), ("LF207", "password"), ("LF207", "subnet_ip")]
 
 
-MIGRATION = REFERENCE[:REFERENCE.index(',\n    "permission_migration_parameter"')] + "\n  }\n}\n"
+MIGRATION = REFERENCE[: REFERENCE.index(',\n    "permission_migration_parameter"')] + "\n  }\n}\n"
 
 
 def test_18_connection_fields_each_type_needs():
-    dlf = MIGRATION.replace('"jdbc_url" : "jdbc:protocol://host:port/db_name",', "").replace(
-        '"username" : "root",', "").replace('"password" : "password",', "").replace(',\n        "subnet_ip" : "127.0.0.1"', "")
+    dlf = (
+        MIGRATION.replace('"jdbc_url" : "jdbc:protocol://host:port/db_name",', "")
+        .replace('"username" : "root",', "")
+        .replace('"password" : "password",', "")
+        .replace(',\n        "subnet_ip" : "127.0.0.1"', "")
+    )
     assert "LF206" not in [r for r, _ in rules(dlf, "job.json")]
     [d] = [d for d in lint_text(dlf.replace('"endpoint" : "xxxx.com",', ""), "job.json") if d.rule == "LF206"]
     assert "`endpoint`" in d.message
-    mysql = MIGRATION.replace("ALIYUN_DLF", "MRS_RDS_FOR_MYSQL").replace(
-        '"jdbc_url" : "jdbc:protocol://host:port/db_name",', "").replace('"username" : "root",', "")
+    mysql = (
+        MIGRATION.replace("ALIYUN_DLF", "MRS_RDS_FOR_MYSQL")
+        .replace('"jdbc_url" : "jdbc:protocol://host:port/db_name",', "")
+        .replace('"username" : "root",', "")
+    )
     [d] = [d for d in lint_text(mysql, "job.json") if d.rule == "LF206"]
     assert "`jdbc_url` and `username`" in d.message and "password" not in d.message
 
@@ -206,8 +230,9 @@ def test_24_ignore_obs_checked_has_no_default():
 def test_25_which_weekday_is_one_is_unknown():
     [d] = lint_text(SCHEDULED.replace("execute_day: 1", "execute_day: 8"), "job.yaml")
     assert d.rule == "LF302" and "does not say which weekday 1 is" in d.message
-    assert "which weekday 1 is" in schema_at(["parameter", "metadata_discovery_parameter", "execute_day"])[
-        "description"]
+    assert (
+        "which weekday 1 is" in schema_at(["parameter", "metadata_discovery_parameter", "execute_day"])["description"]
+    )
 
 
 @pytest.mark.parametrize("endpoint", ["xxxx.com", "protocol://xxxx.xxxx.com", "https://dlf.cn-hangzhou.aliyuncs.com"])

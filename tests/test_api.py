@@ -11,8 +11,13 @@ from lflint.config import KEYS
 BAD = GOOD.replace("conflict_strategy: UPSERT", "conflict_strategy: upsert")
 
 
-@pytest.mark.parametrize("function, own", [(lflint.lint_text, {"text", "filename", "config", "isolated"}),
-                                           (lflint.lint_paths, {"paths", "config", "isolated", "jobs"})])
+@pytest.mark.parametrize(
+    "function, own",
+    [
+        (lflint.lint_text, {"text", "filename", "config", "isolated"}),
+        (lflint.lint_paths, {"paths", "config", "isolated", "jobs"}),
+    ],
+)
 def test_every_setting_is_a_keyword_only_parameter(function, own):
     parameters = inspect.signature(function).parameters
     settings = {name for name, p in parameters.items() if p.kind is p.KEYWORD_ONLY} - own

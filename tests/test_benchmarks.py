@@ -13,22 +13,45 @@ ROOT = Path(__file__).resolve().parent.parent
 
 def test_generator_is_seeded_and_mixes_what_it_promises(tmp_path):
     for out in ("a", "b"):
-        subprocess.run([sys.executable, str(ROOT / "benchmarks/generate.py"), str(tmp_path / out), "--count", "200"],
-                       check=True)
+        subprocess.run(
+            [sys.executable, str(ROOT / "benchmarks/generate.py"), str(tmp_path / out), "--count", "200"], check=True
+        )
     a, b = sorted((tmp_path / "a").iterdir()), sorted((tmp_path / "b").iterdir())
     assert [p.read_bytes() for p in a] == [p.read_bytes() for p in b]
     texts = [p.read_text() for p in a]
     assert 10 < sum(p.suffix == ".json" for p in a) < 60
     assert all(t.startswith("#") for p, t in zip(a, texts, strict=True) if p.suffix == ".yaml")
     assert {"METADATA_DISCOVERY", "METADATA_MIGRATION", "PERMISSION_MIGRATION"} <= {
-        kind for t in texts for kind in ("METADATA_DISCOVERY", "METADATA_MIGRATION", "PERMISSION_MIGRATION")
-        if kind in t}
+        kind
+        for t in texts
+        for kind in ("METADATA_DISCOVERY", "METADATA_MIGRATION", "PERMISSION_MIGRATION")
+        if kind in t
+    }
 
 
 def test_benchmark_runs_and_reports_every_goal():
-    result = subprocess.run([sys.executable, str(ROOT / "benchmarks/run.py"), "--sizes", "1", "3", "--repeat", "1",
-                             "--rss-files", "2", "--stream-docs", "4", "--spec-mb", "0.01", "0.02", "0.03"],
-                            capture_output=True, text=True, timeout=300)
+    result = subprocess.run(
+        [
+            sys.executable,
+            str(ROOT / "benchmarks/run.py"),
+            "--sizes",
+            "1",
+            "3",
+            "--repeat",
+            "1",
+            "--rss-files",
+            "2",
+            "--stream-docs",
+            "4",
+            "--spec-mb",
+            "0.01",
+            "0.02",
+            "0.03",
+        ],
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
     assert result.returncode == 0, result.stderr
     assert "marginal cost of a clean file" in result.stdout
     assert "one file: lflint <= 0.5x check-jsonschema" in result.stdout

@@ -24,7 +24,7 @@ def test_text_report_shows_line_and_caret(run, tmp_path):
     code, out = run("check", "a.lfjob.yaml")
     assert code == 1
     assert out.splitlines() == [
-        'a.lfjob.yaml:8:24: LF104 [error] `conflict_strategy` must be one of UPDATE, INSERT, UPSERT; found '
+        "a.lfjob.yaml:8:24: LF104 [error] `conflict_strategy` must be one of UPDATE, INSERT, UPSERT; found "
         '"upsert"; did you mean UPSERT?',
         "  |",
         "8 |     conflict_strategy: upsert",
@@ -50,10 +50,19 @@ def test_json_contract(run_json, tmp_path):
     code, found = run_json("a.lfjob.yaml")
     assert code == 1
     assert found[0] == {
-        "file": "a.lfjob.yaml", "line": 4, "column": 3, "end_line": 4, "end_column": 31, "rule": "LF101",
-        "name": "missing-field", "severity": "error",
+        "file": "a.lfjob.yaml",
+        "line": 4,
+        "column": 3,
+        "end_line": 4,
+        "end_column": 31,
+        "rule": "LF101",
+        "name": "missing-field",
+        "severity": "error",
         "message": "`parameter.metadata_discovery_parameter` is missing required field `instance_id`",
-        "pointer": "/parameter/metadata_discovery_parameter", "document": 0, "suggestion": None}
+        "pointer": "/parameter/metadata_discovery_parameter",
+        "document": 0,
+        "suggestion": None,
+    }
     unknown = next(d for d in found if d["rule"] == "LF102")
     assert unknown["pointer"] == "/parameter/metadata_discovery_parameter/instance_idd"
     assert (unknown["line"], unknown["column"], unknown["end_column"]) == (11, 5, 17)
@@ -62,11 +71,14 @@ def test_json_contract(run_json, tmp_path):
 
 
 def test_stdin_with_filename(run_json):
-    code, found = run_json("-", "--stdin-filename", "job.json",
-                           input=json.dumps({"name": "ab", "type": "X", "parameter": {}}))
+    code, found = run_json(
+        "-", "--stdin-filename", "job.json", input=json.dumps({"name": "ab", "type": "X", "parameter": {}})
+    )
     assert code == 1
     assert {(d["file"], d["rule"], d["pointer"]) for d in found} == {
-        ("job.json", "LF106", "/name"), ("job.json", "LF104", "/type")}
+        ("job.json", "LF106", "/name"),
+        ("job.json", "LF104", "/type"),
+    }
 
 
 def test_directory_walk_lints_only_job_specs(run_json, tmp_path):
@@ -99,8 +111,9 @@ def test_secret_values_never_printed(run, tmp_path):
 def test_version_schema_and_module_entry_point(run):
     assert run("--version")[1].strip() == f"lflint, version {lflint.__version__}"
     assert json.loads(run("schema")[1])["$schema"] == "http://json-schema.org/draft-07/schema#"
-    assert json.loads(run("schema", "--draft", "2020-12")[1])["$schema"] == \
-        "https://json-schema.org/draft/2020-12/schema"
+    assert (
+        json.loads(run("schema", "--draft", "2020-12")[1])["$schema"] == "https://json-schema.org/draft/2020-12/schema"
+    )
     result = lflint_subprocess("--version")
     assert result.returncode == 0 and lflint.__version__ in result.stdout
 
@@ -109,7 +122,8 @@ def test_api_matches_cli(run_json, tmp_path):
     (tmp_path / "a.lfjob.yaml").write_text(BAD)
     _, found = run_json("a.lfjob.yaml")
     assert [d.to_dict() for d in lflint.lint_paths([tmp_path / "a.lfjob.yaml"])] == [
-        dict(d, file=str(tmp_path / "a.lfjob.yaml")) for d in found]
+        dict(d, file=str(tmp_path / "a.lfjob.yaml")) for d in found
+    ]
     assert [d.to_dict() for d in lflint.lint_text(BAD, "a.lfjob.yaml")] == found
 
 

@@ -7,8 +7,10 @@ from pathlib import Path
 from conftest import GOOD
 
 EXAMPLES = Path(__file__).resolve().parent.parent / "examples"
-SCHEDULED = GOOD + ("    execute_strategy: SCHEDULE\n    execute_frequency: MONTHLY\n    execute_day: 31\n"
-                    "    execute_hour: 2\n    execute_minute: 30\n")
+SCHEDULED = GOOD + (
+    "    execute_strategy: SCHEDULE\n    execute_frequency: MONTHLY\n    execute_day: 31\n"
+    "    execute_hour: 2\n    execute_minute: 30\n"
+)
 
 
 def rules_of(run_json, *args):
@@ -35,7 +37,9 @@ def test_select_prefix_extend_select_and_cli_precedence(run_json, tmp_path):
     (tmp_path / ".lflint.toml").write_text('select = ["LF3"]\n')
     assert rules_of(run_json, "a.lfjob.yaml")[1] == [("LF303", 14, "warning")]
     assert rules_of(run_json, "a.lfjob.yaml", "--extend-select", "LF105")[1] == [
-        ("LF105", 1, "error"), ("LF303", 14, "warning")]
+        ("LF105", 1, "error"),
+        ("LF303", 14, "warning"),
+    ]
     assert rules_of(run_json, "a.lfjob.yaml", "--select", "invalid-characters")[1] == [("LF105", 1, "error")]
 
 
@@ -54,16 +58,22 @@ def test_per_file_ignores_include_exclude(run_json, tmp_path):
         (tmp_path / name).parent.mkdir(exist_ok=True)
         (tmp_path / name).write_text(SCHEDULED)
     (tmp_path / ".lflint.toml").write_text(
-        'exclude = ["legacy"]\ninclude = ["*.lfjob.yaml", "*.job.yml"]\n[per-file-ignores]\n"sandbox/*" = ["LF3"]\n')
+        'exclude = ["legacy"]\ninclude = ["*.lfjob.yaml", "*.job.yml"]\n[per-file-ignores]\n"sandbox/*" = ["LF3"]\n'
+    )
     code, found = run_json(".")
     assert sorted({d["file"] for d in found}) == [str(Path("jobs/a.lfjob.yaml")), str(Path("jobs/d.job.yml"))]
 
 
 def test_config_errors_exit_2(run, tmp_path):
     (tmp_path / "a.lfjob.yaml").write_text(GOOD)
-    cases = {'ignoer = ["LF1"]\n': "did you mean 'ignore'?", 'select = 3\n': "must be a list of strings",
-             'ignore = ["LF999"]\n': "unknown rule 'LF999'", 'fail-on = "fatal"\n': "must be one of",
-             'select = [\n': "invalid TOML", '[severity]\nLF101 = "loud"\n': "must be a table"}
+    cases = {
+        'ignoer = ["LF1"]\n': "did you mean 'ignore'?",
+        "select = 3\n": "must be a list of strings",
+        'ignore = ["LF999"]\n': "unknown rule 'LF999'",
+        'fail-on = "fatal"\n': "must be one of",
+        "select = [\n": "invalid TOML",
+        '[severity]\nLF101 = "loud"\n': "must be a table",
+    }
     for text, message in cases.items():
         (tmp_path / ".lflint.toml").write_text(text)
         code, out = run("check", "a.lfjob.yaml")
@@ -85,14 +95,16 @@ def test_inline_suppressions(run_json, tmp_path):
     spec = SCHEDULED.replace("execute_day: 31", "execute_day: 31  # lflint: disable=LF303 -- month-end run")
     (tmp_path / "a.lfjob.yaml").write_text(spec)
     assert rules_of(run_json, "a.lfjob.yaml") == (0, [])
-    spec = SCHEDULED.replace("    execute_day: 31", "    # lflint: disable-next-line=schedule-day-skips-months\n"
-                                                   "    execute_day: 31")
+    spec = SCHEDULED.replace(
+        "    execute_day: 31", "    # lflint: disable-next-line=schedule-day-skips-months\n    execute_day: 31"
+    )
     (tmp_path / "a.lfjob.yaml").write_text(spec)
     assert rules_of(run_json, "a.lfjob.yaml") == (0, [])
     (tmp_path / "a.lfjob.yaml").write_text("# lflint: disable-file=LF303,LF105\n" + SCHEDULED)
     code, found = run_json("a.lfjob.yaml")
     assert [(d["rule"], d["line"], d["message"]) for d in found] == [
-        ("LF009", 1, "suppression of 'LF105' silences no finding")]
+        ("LF009", 1, "suppression of 'LF105' silences no finding")
+    ]
 
 
 def test_unused_and_unknown_suppressions(run_json, tmp_path):
@@ -102,7 +114,8 @@ def test_unused_and_unknown_suppressions(run_json, tmp_path):
     assert code == 1
     assert [(d["rule"], d["line"], d["column"], d["message"]) for d in found] == [
         ("LF009", 6, 27, "suppression of 'LF303' silences no finding"),
-        ("LF009", 6, 27, "suppression of 'nope' names no rule")]
+        ("LF009", 6, 27, "suppression of 'nope' names no rule"),
+    ]
     assert rules_of(run_json, "a.lfjob.yaml", "--ignore", "unused-suppression") == (0, [])
 
 

@@ -38,7 +38,7 @@ DLF_SOURCE = """\
       access_key: ${ALIBABA_CLOUD_ACCESS_KEY_ID}
       secret_key: ${ALIBABA_CLOUD_ACCESS_KEY_SECRET}
 """
-JDBC_SOURCE = MIGRATION[MIGRATION.index("    datasource_type"):MIGRATION.index("    source_catalog")]
+JDBC_SOURCE = MIGRATION[MIGRATION.index("    datasource_type") : MIGRATION.index("    source_catalog")]
 
 
 def found(text, filename="job.yaml"):
@@ -55,8 +55,9 @@ def only(text, rule):
 OBJECTS = ["DATABASE", "FUNCTION", "TABLE", "PARTITION"]
 
 
-@pytest.mark.parametrize("objects", [list(p) for n in range(1, 5) for c in itertools.combinations(OBJECTS, n)
-                                     for p in [c, c[::-1]]])
+@pytest.mark.parametrize(
+    "objects", [list(p) for n in range(1, 5) for c in itertools.combinations(OBJECTS, n) for p in [c, c[::-1]]]
+)
 def test_any_non_empty_subset_of_sync_objects_is_valid(objects):
     assert found(MIGRATION.replace("[DATABASE, TABLE, PARTITION]", json.dumps(objects))) == []
 
@@ -114,7 +115,8 @@ VALID_URLS["OPEN_FOR_MYSQL"] = VALID_URLS["MRS_RDS_FOR_MYSQL"]
 
 def with_url(datasource_type, url):
     return MIGRATION.replace("MRS_RDS_FOR_MYSQL", datasource_type).replace(
-        "jdbc:mysql://10.0.0.12:3306/hive", json.dumps(url))
+        "jdbc:mysql://10.0.0.12:3306/hive", json.dumps(url)
+    )
 
 
 @pytest.mark.parametrize("datasource_type,url", [(t, u) for t, urls in VALID_URLS.items() for u in urls])
@@ -122,22 +124,25 @@ def test_every_driver_url_form_is_accepted(datasource_type, url):
     assert found(with_url(datasource_type, url)) == []
 
 
-@pytest.mark.parametrize("datasource_type,url,says", [
-    ("MRS_RDS_FOR_MYSQL", "jdbc:postgresql://10.0.0.12:5432/hive", "MySQL JDBC URL"),
-    ("MRS_RDS_FOR_MYSQL", "jdbc:protocol://host:port/db_name", "MySQL JDBC URL"),
-    ("OPEN_FOR_MYSQL", "10.0.0.12:3306/hive", "MySQL JDBC URL"),
-    ("OPEN_FOR_MYSQL", "mysql://10.0.0.12:3306/hive", "MySQL JDBC URL"),
-    ("OPEN_FOR_MYSQL", "jdbc:mysql:fabric://10.0.0.12:3306/hive", "MySQL JDBC URL"),
-    ("OPEN_FOR_MYSQL", "jdbc:mysql:///hive", "no host"),
-    ("OPEN_FOR_MYSQL", "jdbc:mysql://:3306/hive", "no host"),
-    ("MRS_RDS_FOR_PG", "jdbc:mysql://10.0.0.21:3306/hive", "PostgreSQL JDBC URL"),
-    ("MRS_RDS_FOR_PG", "jdbc:postgresql:hivemeta", "PostgreSQL JDBC URL"),
-    ("MRS_RDS_FOR_PG", "jdbc:postgresql://10.0.0.21:5432", "end the host list with /"),
-    ("MRS_RDS_FOR_PG", "jdbc:postgresql://10.0.0.21:5432?ssl=true", "end the host list with /"),
-    ("MRS_RDS_FOR_PG", "jdbc:postgresql:///hivemeta", "must name a host"),
-    ("MRS_LOCAL_GAUSSDB", "jdbc:mysql://10.0.0.31:3306/hive", "GaussDB JDBC URL"),
-    ("MRS_LOCAL_GAUSSDB", "jdbc:opengauss://10.0.0.31:25000", "end the host list with /"),
-])
+@pytest.mark.parametrize(
+    "datasource_type,url,says",
+    [
+        ("MRS_RDS_FOR_MYSQL", "jdbc:postgresql://10.0.0.12:5432/hive", "MySQL JDBC URL"),
+        ("MRS_RDS_FOR_MYSQL", "jdbc:protocol://host:port/db_name", "MySQL JDBC URL"),
+        ("OPEN_FOR_MYSQL", "10.0.0.12:3306/hive", "MySQL JDBC URL"),
+        ("OPEN_FOR_MYSQL", "mysql://10.0.0.12:3306/hive", "MySQL JDBC URL"),
+        ("OPEN_FOR_MYSQL", "jdbc:mysql:fabric://10.0.0.12:3306/hive", "MySQL JDBC URL"),
+        ("OPEN_FOR_MYSQL", "jdbc:mysql:///hive", "no host"),
+        ("OPEN_FOR_MYSQL", "jdbc:mysql://:3306/hive", "no host"),
+        ("MRS_RDS_FOR_PG", "jdbc:mysql://10.0.0.21:3306/hive", "PostgreSQL JDBC URL"),
+        ("MRS_RDS_FOR_PG", "jdbc:postgresql:hivemeta", "PostgreSQL JDBC URL"),
+        ("MRS_RDS_FOR_PG", "jdbc:postgresql://10.0.0.21:5432", "end the host list with /"),
+        ("MRS_RDS_FOR_PG", "jdbc:postgresql://10.0.0.21:5432?ssl=true", "end the host list with /"),
+        ("MRS_RDS_FOR_PG", "jdbc:postgresql:///hivemeta", "must name a host"),
+        ("MRS_LOCAL_GAUSSDB", "jdbc:mysql://10.0.0.31:3306/hive", "GaussDB JDBC URL"),
+        ("MRS_LOCAL_GAUSSDB", "jdbc:opengauss://10.0.0.31:25000", "end the host list with /"),
+    ],
+)
 def test_wrong_driver_or_no_host(datasource_type, url, says):
     [d] = lint_text(with_url(datasource_type, url), "job.yaml")
     assert (d.rule, d.line) == ("LF205", 7) and says in d.message, d.message
@@ -149,7 +154,7 @@ def test_jdbc_url_of_a_dlf_source_is_reported_once():
 
 
 def test_text_discovery_takes_delimited_text_options():
-    options = "    separator: \"|\"\n    quote: SINGLE_QUOTE\n    escape: \"\\\\\"\n    header: true\n"
+    options = '    separator: "|"\n    quote: SINGLE_QUOTE\n    escape: "\\\\"\n    header: true\n'
     assert [r for r, _ in found(GOOD.replace("PARQUET", "TEXT") + options)] == ["LF109"]
     assert found(GOOD.replace("PARQUET", "ALL") + options) == []
     assert [r for r, _ in found(GOOD + options)] == ["LF215"] * 4
@@ -160,8 +165,12 @@ def test_an_option_at_its_documented_default_is_not_reported():
     assert found(GOOD + "    header: true\n") == [("LF215", 12)]
 
 
-DOCUMENTED_DEFAULTS = {"header": False, "give_write": False, "rediscovery_policy": "FULL_DISCOVERY",
-                       "execute_strategy": "MANNUAL"}  # every "The default value is ..." of the reference
+DOCUMENTED_DEFAULTS = {
+    "header": False,
+    "give_write": False,
+    "rediscovery_policy": "FULL_DISCOVERY",
+    "execute_strategy": "MANNUAL",
+}  # every "The default value is ..." of the reference
 
 
 def test_the_schema_shows_only_documented_defaults():
@@ -182,35 +191,47 @@ def test_the_schema_shows_only_documented_defaults():
 
 # -- cascades ----------------------------------------------------------------------------------------------------
 
+
 @pytest.mark.parametrize("source", [DLF_SOURCE, JDBC_SOURCE, ""])
 def test_a_misspelt_datasource_type_yields_only_lf104(source):
-    spec = MIGRATION.replace(JDBC_SOURCE, source.replace(source.split("\n")[0], "    datasource_type: DLF")
-                             if source else "    datasource_type: DLF\n    datasource_parameter: {}\n")
+    spec = MIGRATION.replace(
+        JDBC_SOURCE,
+        source.replace(source.split("\n")[0], "    datasource_type: DLF")
+        if source
+        else "    datasource_type: DLF\n    datasource_parameter: {}\n",
+    )
     [d] = lint_text(spec, "job.yaml")
     assert d.rule == "LF104" and d.suggestion == "ALIYUN_DLF"
 
 
-@pytest.mark.parametrize("schedule", [
-    # not LF306:
-    "execute_strategy: SCHEDULED\n    execute_frequency: MONTHLY\n    execute_day: 1\n    execute_hour: 2\n",
-    # LF302/4:
-    "execute_strategy: SCHEDULE\n    execute_frequency: MONLY\n    execute_day: '*'\n    execute_hour: '*'\n",
-    "execute_strategy: SCHEDULE\n    execute_frequency: hourly\n    execute_day: '*'\n    execute_hour: '*'\n",
-])
+@pytest.mark.parametrize(
+    "schedule",
+    [
+        # not LF306:
+        "execute_strategy: SCHEDULED\n    execute_frequency: MONTHLY\n    execute_day: 1\n    execute_hour: 2\n",
+        # LF302/4:
+        "execute_strategy: SCHEDULE\n    execute_frequency: MONLY\n    execute_day: '*'\n    execute_hour: '*'\n",
+        "execute_strategy: SCHEDULE\n    execute_frequency: hourly\n    execute_day: '*'\n    execute_hour: '*'\n",
+    ],
+)
 def test_a_misspelt_schedule_value_yields_only_lf104(schedule):
     assert [r for r, _ in found(GOOD + "    " + schedule + "    execute_minute: 30\n")] == ["LF104"]
 
 
 def test_misspelt_policy_type_yields_only_lf104():
-    spec = ("name: perm_job\ntype: PERMISSION_MIGRATION\nparameter:\n  permission_migration_parameter:\n"
-            "    location: obs://corp-policies/x\n    log_location: obs://corp-logs/p\n    policy_type: Ranger\n"
-            "    instance_id: abc\n    catalog_id: hive\n"
-            "    ranger_permission_migration_principal_relas: {user_to: IAM_USER}\n")
+    spec = (
+        "name: perm_job\ntype: PERMISSION_MIGRATION\nparameter:\n  permission_migration_parameter:\n"
+        "    location: obs://corp-policies/x\n    log_location: obs://corp-logs/p\n    policy_type: Ranger\n"
+        "    instance_id: abc\n    catalog_id: hive\n"
+        "    ranger_permission_migration_principal_relas: {user_to: IAM_USER}\n"
+    )
     assert found(spec) == [("LF104", 7)]
 
 
 def test_only_structure_is_reported_in_an_ignored_block():
-    spec = GOOD + """\
+    spec = (
+        GOOD
+        + """\
   metadata_migration_parameter:
     datasource_type: MRS_RDS_FOR_MYSQL
     datasource_parameter: {jdbc_url: "jdbc:protocol://host:port/db_name", password: hunter2}
@@ -221,11 +242,15 @@ def test_only_structure_is_reported_in_an_ignored_block():
     conflict_strategy: UPDATE
     secret: 1
 """
+    )
     assert found(spec) == [
-        ("LF101", 12), ("LF101", 12), ("LF101", 12),  # the service parses the block: missing fields, ...
+        ("LF101", 12),
+        ("LF101", 12),
+        ("LF101", 12),  # the service parses the block: missing fields, ...
         ("LF202", 12),  # ... the block itself, ...
         ("LF501", 14),  # ... a literal secret (it leaks from git whether or not the block runs), ...
-        ("LF104", 19), ("LF102", 20),  # ... an invalid enum value and an unknown field
+        ("LF104", 19),
+        ("LF102", 20),  # ... an invalid enum value and an unknown field
     ]  # not LF205, LF208, LF209, LF210, LF203, LF401/LF402: advice about a block that never runs
 
 
@@ -237,8 +262,9 @@ def test_without_a_valid_type_every_block_is_checked():
 def test_a_bare_schedule_is_one_finding_naming_every_missing_field():
     [d] = lint_text(GOOD + "    execute_strategy: SCHEDULE\n", "job.yaml")
     assert d.rule == "LF301"
-    assert d.message == ("execute_strategy SCHEDULE needs `execute_frequency`, `execute_day`, `execute_hour` and "
-                         "`execute_minute`")
+    assert d.message == (
+        "execute_strategy SCHEDULE needs `execute_frequency`, `execute_day`, `execute_hour` and `execute_minute`"
+    )
 
 
 def test_missing_connection_fields_are_one_finding():
@@ -249,24 +275,31 @@ def test_missing_connection_fields_are_one_finding():
 
 # -- messages ----------------------------------------------------------------------------------------------------
 
-@pytest.mark.parametrize("value,says", [
-    ("discover-sales", "`-` at character 9 is not allowed"),
-    ("discover sales", "a space at character 9 is not allowed"),
-    ("a-b.c_d", "`-` at character 2 is not allowed (and 1 other)"),
-    ("job\u200bname", "U+200B at character 4 is not allowed"),
-])
+
+@pytest.mark.parametrize(
+    "value,says",
+    [
+        ("discover-sales", "`-` at character 9 is not allowed"),
+        ("discover sales", "a space at character 9 is not allowed"),
+        ("a-b.c_d", "`-` at character 2 is not allowed (and 1 other)"),
+        ("job\u200bname", "U+200B at character 4 is not allowed"),
+    ],
+)
 def test_lf105_names_the_character_and_where(value, says):
     d = only(GOOD.replace("discover_sales", json.dumps(value)), "LF105")
     assert says in d.message and d.message.count("only") == 1, d.message
 
 
-@pytest.mark.parametrize("spec", [
-    GOOD.replace("discover_sales", '""'),
-    GOOD + "    principals: [{principal_type: USER, principal_source: IAM, principal_name: ''}]\n",
-    "name: perm_job\ntype: PERMISSION_MIGRATION\nparameter:\n  permission_migration_parameter:\n"
-    "    location: obs://corp-policies/x\n    log_location: obs://corp-logs/p\n    policy_type: RANGER\n"
-    "    instance_id: abc\n    file_name: ''\n",
-])
+@pytest.mark.parametrize(
+    "spec",
+    [
+        GOOD.replace("discover_sales", '""'),
+        GOOD + "    principals: [{principal_type: USER, principal_source: IAM, principal_name: ''}]\n",
+        "name: perm_job\ntype: PERMISSION_MIGRATION\nparameter:\n  permission_migration_parameter:\n"
+        "    location: obs://corp-policies/x\n    log_location: obs://corp-logs/p\n    policy_type: RANGER\n"
+        "    instance_id: abc\n    file_name: ''\n",
+    ],
+)
 def test_an_empty_string_is_a_length_problem_only(spec):
     assert [r for r, _ in found(spec)] == ["LF106"]
 
@@ -283,8 +316,9 @@ def test_file_discovery_type_values_agree_with_lf109():
     assert "ALL" in d.message
 
 
-@pytest.mark.parametrize("value,name", [('"', "DOUBLE_QUOTE"), ("'", "SINGLE_QUOTE"), ("\0", "NULL_QUOTE"),
-                                        ("\\u0000", "NULL_QUOTE")])
+@pytest.mark.parametrize(
+    "value,name", [('"', "DOUBLE_QUOTE"), ("'", "SINGLE_QUOTE"), ("\0", "NULL_QUOTE"), ("\\u0000", "NULL_QUOTE")]
+)
 def test_quote_character_suggests_its_name(value, name):
     d = only(GOOD.replace("PARQUET", "CSV") + f"    quote: {json.dumps(value)}\n", "LF104")
     assert d.suggestion == name and f"did you mean {name}?" in d.message
@@ -297,25 +331,35 @@ def test_principal_field_suggestion_prefers_the_same_role(field, meant):
     assert d.suggestion == meant
 
 
-@pytest.mark.parametrize("typo,meant", [("vpc_id", "accepted_vpc_id"), ("owner", "default_owner"),
-                                        ("log_path", "log_location"), ("sample_rate", "file_sample_rate"),
-                                        ("execute_date", "execute_day")])
+@pytest.mark.parametrize(
+    "typo,meant",
+    [
+        ("vpc_id", "accepted_vpc_id"),
+        ("owner", "default_owner"),
+        ("log_path", "log_location"),
+        ("sample_rate", "file_sample_rate"),
+        ("execute_date", "execute_day"),
+    ],
+)
 def test_field_suggestions_by_suffix_and_role(typo, meant):
     spec = (MIGRATION if typo in ("vpc_id",) else GOOD) + f"    {typo}: x\n"
     assert only(spec, "LF102").suggestion == meant
 
 
-@pytest.mark.parametrize("bucket,says", [
-    ("logStore", "uppercase `S` at character 4"),
-    ("sales_data", "`_` at character 6"),
-    ("ab", "it has 2 characters; a bucket name has 3 to 63"),
-    ("a" * 64, "it has 64 characters"),
-    ("-sales", "it starts with `-`"),
-    ("sales.", "it ends with `.`"),
-    ("sales..data", "`..` at character 6"),
-    ("sales.-data", "`.-` at character 6"),
-    ("192.168.1.10", "IP address"),
-])
+@pytest.mark.parametrize(
+    "bucket,says",
+    [
+        ("logStore", "uppercase `S` at character 4"),
+        ("sales_data", "`_` at character 6"),
+        ("ab", "it has 2 characters; a bucket name has 3 to 63"),
+        ("a" * 64, "it has 64 characters"),
+        ("-sales", "it starts with `-`"),
+        ("sales.", "it ends with `.`"),
+        ("sales..data", "`..` at character 6"),
+        ("sales.-data", "`.-` at character 6"),
+        ("192.168.1.10", "IP address"),
+    ],
+)
 def test_lf402_says_why(bucket, says):
     d = only(GOOD.replace("obs://sales-data/raw", f"obs://{bucket}/raw"), "LF402")
     assert says in d.message and json.dumps(bucket) in d.message, d.message
@@ -327,8 +371,12 @@ def test_valid_buckets(bucket):
 
 
 def test_lf501_names_a_placeholder_for_the_key():
-    spec = MIGRATION.replace(JDBC_SOURCE, DLF_SOURCE.replace("${ALIBABA_CLOUD_ACCESS_KEY_ID}", "LTAI5tAbCdEf")
-                             .replace("${ALIBABA_CLOUD_ACCESS_KEY_SECRET}", "s3cr3tValue"))
+    spec = MIGRATION.replace(
+        JDBC_SOURCE,
+        DLF_SOURCE.replace("${ALIBABA_CLOUD_ACCESS_KEY_ID}", "LTAI5tAbCdEf").replace(
+            "${ALIBABA_CLOUD_ACCESS_KEY_SECRET}", "s3cr3tValue"
+        ),
+    )
     messages = sorted(d.message for d in lint_text(spec, "job.yaml"))
     assert len(messages) == 2 and "${ALIBABA_CLOUD_ACCESS_KEY_ID}" in messages[0]
     assert "${ALIBABA_CLOUD_ACCESS_KEY_SECRET}" in messages[1]

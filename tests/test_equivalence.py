@@ -15,19 +15,85 @@ from lflint.engine import Linter
 from lflint.rules import builtin_rules
 
 EXAMPLES = Path(__file__).resolve().parent.parent / "examples"
-SPECS = [load(p.read_bytes(), p.name)[0][0].data for p in sorted(EXAMPLES.glob("*.lfjob.*"))
-         if not p.name.startswith("bad-")]
+SPECS = [
+    load(p.read_bytes(), p.name)[0][0].data for p in sorted(EXAMPLES.glob("*.lfjob.*")) if not p.name.startswith("bad-")
+]
 # Written unquoted into the YAML: YAML 1.1 and 1.2 read most of these differently. (A timestamp with a time is left
 # out: ruamel.yaml builds a datetime whose text is not the source's, and lflint keeps the source text.)
-RAW = ["yes", "no", "on", "off", "y", "Yes", "0777", "0o17", "1_000", "0x1F", "1e3", "1.5", ".5", "2001-12-14",
-       "12:30:00", "1:20", ".inf", "-.inf", ".nan", "~", "null", "true", "True",
-       "+1", "-0", "0b101", "'*'", "MANNUAL", "SCHEDULE", "UPDATE", "TEXT", "obs://sales-data/raw", "hdfs://x/y",
-       "jdbc:postgresql://h:5432/d", "${LF_DB_PASSWORD}", "[]", "{}", "[DATABASE, TABLE]", "|\n  text\n",
-       "\"a\\n\"", "'  '", "\"\\x1c\"", "\"٣\"", "\"\u3000\""]
-FIELDS = ["execute_day", "execute_hour", "execute_minute", "execute_frequency", "execute_strategy", "name", "type",
-          "conflict_strategy", "file_discovery_type", "policy_type", "datasource_type", "network_type", "key",
-          "principal_name", "catalog_id", "instnace_id", "password", "username", "jdbc_url", "header", "separator",
-          "file_sample_rate", "table_depth", "sync_objects", "locations", "principals"]
+RAW = [
+    "yes",
+    "no",
+    "on",
+    "off",
+    "y",
+    "Yes",
+    "0777",
+    "0o17",
+    "1_000",
+    "0x1F",
+    "1e3",
+    "1.5",
+    ".5",
+    "2001-12-14",
+    "12:30:00",
+    "1:20",
+    ".inf",
+    "-.inf",
+    ".nan",
+    "~",
+    "null",
+    "true",
+    "True",
+    "+1",
+    "-0",
+    "0b101",
+    "'*'",
+    "MANNUAL",
+    "SCHEDULE",
+    "UPDATE",
+    "TEXT",
+    "obs://sales-data/raw",
+    "hdfs://x/y",
+    "jdbc:postgresql://h:5432/d",
+    "${LF_DB_PASSWORD}",
+    "[]",
+    "{}",
+    "[DATABASE, TABLE]",
+    "|\n  text\n",
+    '"a\\n"',
+    "'  '",
+    '"\\x1c"',
+    '"٣"',
+    '"\u3000"',
+]
+FIELDS = [
+    "execute_day",
+    "execute_hour",
+    "execute_minute",
+    "execute_frequency",
+    "execute_strategy",
+    "name",
+    "type",
+    "conflict_strategy",
+    "file_discovery_type",
+    "policy_type",
+    "datasource_type",
+    "network_type",
+    "key",
+    "principal_name",
+    "catalog_id",
+    "instnace_id",
+    "password",
+    "username",
+    "jdbc_url",
+    "header",
+    "separator",
+    "file_sample_rate",
+    "table_depth",
+    "sync_objects",
+    "locations",
+    "principals",
+]
 
 
 class Raw(str):
@@ -112,8 +178,28 @@ def test_the_mutations_reach_the_rules():
     assert len(seen) >= 15, sorted(seen)
 
 
-@pytest.mark.parametrize("value", ["\x1c", "\x85", "\ufeff", "\u3000", "\u200b", " ", "a\n", "\u0663", "1\n",
-                                   float("inf"), float("-inf"), float("nan"), 10**30, -10**30, 2**64, 1.0, -0.0])
+@pytest.mark.parametrize(
+    "value",
+    [
+        "\x1c",
+        "\x85",
+        "\ufeff",
+        "\u3000",
+        "\u200b",
+        " ",
+        "a\n",
+        "\u0663",
+        "1\n",
+        float("inf"),
+        float("-inf"),
+        float("nan"),
+        10**30,
+        -(10**30),
+        2**64,
+        1.0,
+        -0.0,
+    ],
+)
 def test_values_where_engines_disagree(value):
     """Python's and ECMA-262's ``\\s``, ``\\d`` and ``$`` differ on the strings, Python and Rust on the numbers
     (JSON has no infinity); every pattern in lflint avoids the first, and the fast path hands the second over."""
@@ -121,8 +207,15 @@ def test_values_where_engines_disagree(value):
         spec = copy.deepcopy(spec)
         spec["name"] = value
         block = next(iter(spec["parameter"].values()))
-        block.update(execute_day=value, execute_hour=value, execute_minute=value, file_name=value,
-                     file_sample_rate=value, table_depth=value, header=value)
+        block.update(
+            execute_day=value,
+            execute_hour=value,
+            execute_minute=value,
+            file_name=value,
+            file_sample_rate=value,
+            table_depth=value,
+            header=value,
+        )
         for location in block.get("locations", []):
             location["key"] = location["value"] = value
         assert findings(FAST, spec) == findings(REFERENCE, spec)

@@ -9,7 +9,8 @@ from conftest import GOOD
 
 FIXTURES = Path(__file__).parent / "fixtures"
 BAD = GOOD.replace("conflict_strategy: UPSERT", "conflict_strategy: upsert").replace(
-    "file_discovery_type: PARQUET", "file_discovery_type: TEXT")
+    "file_discovery_type: PARQUET", "file_discovery_type: TEXT"
+)
 
 
 def _files(tmp_path):
@@ -58,7 +59,8 @@ def test_github_annotations(run, tmp_path):
         '`conflict_strategy` must be one of UPDATE, INSERT, UPSERT; found "upsert"; did you mean UPSERT?',
         "::warning file=jobs/bad.lfjob.yaml,line=9,col=26,endLine=9,endColumn=30,title=LF109 "
         "(undocumented-value)::`file_discovery_type` TEXT is described by the API reference but missing from its "
-        "enumeration; the service may reject it (use ALL to detect text files)"]
+        "enumeration; the service may reject it (use ALL to detect text files)",
+    ]
     assert run("check", "jobs/good.lfjob.yaml", "--format", "github") == (0, "")
 
 
@@ -67,8 +69,10 @@ def test_github_escapes():
     from lflint.report import Context, github
 
     d = Diagnostic("a,b:c.yaml", 0, 1, 1, 1, 2, "LF001", "syntax-error", "info", "100% bad\nnext", "")
-    assert github.render([d], Context({})) == ("::notice file=a%2Cb%3Ac.yaml,line=1,col=1,endLine=1,endColumn=2,"
-                                      "title=LF001 (syntax-error)::100%25 bad%0Anext\n")
+    assert github.render([d], Context({})) == (
+        "::notice file=a%2Cb%3Ac.yaml,line=1,col=1,endLine=1,endColumn=2,"
+        "title=LF001 (syntax-error)::100%25 bad%0Anext\n"
+    )
 
 
 def test_junit(run, tmp_path):
@@ -87,6 +91,7 @@ def test_gitlab(run, tmp_path):
     issues = json.loads(run("check", "jobs", "--format", "gitlab")[1])
     assert [(i["check_name"], i["severity"], i["location"]) for i in issues] == [
         ("LF104 invalid-value", "major", {"path": "jobs/bad.lfjob.yaml", "lines": {"begin": 8, "end": 8}}),
-        ("LF109 undocumented-value", "minor", {"path": "jobs/bad.lfjob.yaml", "lines": {"begin": 9, "end": 9}})]
+        ("LF109 undocumented-value", "minor", {"path": "jobs/bad.lfjob.yaml", "lines": {"begin": 9, "end": 9}}),
+    ]
     assert len({i["fingerprint"] for i in issues}) == 2
     assert json.loads(run("check", "jobs/good.lfjob.yaml", "--format", "gitlab")[1]) == []

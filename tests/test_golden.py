@@ -37,7 +37,8 @@ SOURCES = {
         "  metadata_discovery_parameter:\n"
         "    data_location: obs://a/b\n"
         "---\n"
-        "name: x\n"),
+        "name: x\n"
+    ),
     "jobs/broken.lfjob.json": '{"name": "x",\n  "type": }\n',
     "jobs/clean.lfjob.yaml": "name: clean_job\n",
 }
@@ -46,45 +47,117 @@ FILES = (*SOURCES, MISSING)
 
 
 def _d(file, document, line, column, end_line, end_column, rule, severity, message, pointer="", suggestion=None):
-    return Diagnostic(file, document, line, column, end_line, end_column, rule, RULES[rule].slug, severity, message,
-                      pointer, suggestion)
+    return Diagnostic(
+        file,
+        document,
+        line,
+        column,
+        end_line,
+        end_column,
+        rule,
+        RULES[rule].slug,
+        severity,
+        message,
+        pointer,
+        suggestion,
+    )
 
 
 def _rule(rule_id, slug, severity, summary):
     docs = {"what": f"What {rule_id} reports.", "why": f"Why {rule_id} matters.", "fix": f"How to fix {rule_id}."}
-    return Rule(Path(f"{rule_id}-{slug}.yaml"), id=rule_id, slug=slug, severity=severity, summary=summary, docs=docs,
-                examples={"good": [], "bad": []})
+    return Rule(
+        Path(f"{rule_id}-{slug}.yaml"),
+        id=rule_id,
+        slug=slug,
+        severity=severity,
+        summary=summary,
+        docs=docs,
+        examples={"good": [], "bad": []},
+    )
 
 
-RULES = {r.id: r for r in [
-    _rule("LF001", "syntax-error", "error", "The file is not valid YAML or JSON"),
-    _rule("LF007", "unreadable-file", "error", "The file cannot be read"),
-    _rule("LF009", "unused-suppression", "warning", "A suppression comment silences nothing"),
-    _rule("LF105", "invalid-characters", "error", "A value holds characters the service rejects"),
-    _rule("LF106", "invalid-length", "error", "A value is too short or too long"),
-    _rule("LF202", "ignored-block", "warning", "A parameter block the job type ignores"),
-    _rule("LF402", "invalid-obs-path", "info", "An OBS path that is not valid"),
-    _rule("LF501", "literal-secret", "error", "A secret written into the spec"),
-]}
+RULES = {
+    r.id: r
+    for r in [
+        _rule("LF001", "syntax-error", "error", "The file is not valid YAML or JSON"),
+        _rule("LF007", "unreadable-file", "error", "The file cannot be read"),
+        _rule("LF009", "unused-suppression", "warning", "A suppression comment silences nothing"),
+        _rule("LF105", "invalid-characters", "error", "A value holds characters the service rejects"),
+        _rule("LF106", "invalid-length", "error", "A value is too short or too long"),
+        _rule("LF202", "ignored-block", "warning", "A parameter block the job type ignores"),
+        _rule("LF402", "invalid-obs-path", "info", "An OBS path that is not valid"),
+        _rule("LF501", "literal-secret", "error", "A secret written into the spec"),
+    ]
+}
 YAML, JSON = "jobs/销售.lfjob.yaml", "jobs/broken.lfjob.json"
 DIAGNOSTICS = [
     _d(JSON, 0, 2, 11, 2, 12, "LF001", "error", "invalid JSON: Expecting value"),
     _d(MISSING, 0, 1, 1, 1, 2, "LF007", "error", "cannot read file: no such file or directory"),
-    _d(YAML, 0, 1, 7, 1, 12, "LF105", "error", "`name` must contain only letters, digits, underscores (_) or "
-       "Chinese characters; found \"销售 数据\"", "/name"),
-    _d(YAML, 0, 6, 17, 6, 21, "LF501", "error", "`datasource_parameter.password` holds a literal secret; reference "
-       "it from a secret store with a placeholder such as ${LF_DB_PASSWORD}",
-       "/parameter/metadata_migration_parameter/datasource_parameter/password"),
-    _d(YAML, 0, 6, 17, 6, 21, "LF009", "warning",  # the comment after a secret may be the secret's rest
-       "a suppression comment on a secret's line (not shown) silences no finding"),
-    _d(YAML, 0, 7, 19, 7, 32, "LF402", "info", "`log_location` needs a path after the bucket <obs://bucket/path> "
-       "& 100% of its parts; found \"obs://logs/\"", "/parameter/metadata_migration_parameter/log_location"),
-    _d(YAML, 0, 8, 3, 9, 29, "LF202", "warning", "`metadata_discovery_parameter` is ignored for a "
-       "METADATA_MIGRATION job, which reads only `metadata_migration_parameter`",
-       "/parameter/metadata_discovery_parameter"),
-    _d(YAML, 1, 11, 7, 11, 8, "LF106", "error", "`name` must be at least 4 characters long; found 1", "/name",
-       "xxxx"),
+    _d(
+        YAML,
+        0,
+        1,
+        7,
+        1,
+        12,
+        "LF105",
+        "error",
+        '`name` must contain only letters, digits, underscores (_) or Chinese characters; found "销售 数据"',
+        "/name",
+    ),
+    _d(
+        YAML,
+        0,
+        6,
+        17,
+        6,
+        21,
+        "LF501",
+        "error",
+        "`datasource_parameter.password` holds a literal secret; reference "
+        "it from a secret store with a placeholder such as ${LF_DB_PASSWORD}",
+        "/parameter/metadata_migration_parameter/datasource_parameter/password",
+    ),
+    _d(
+        YAML,
+        0,
+        6,
+        17,
+        6,
+        21,
+        "LF009",
+        "warning",  # the comment after a secret may be the secret's rest
+        "a suppression comment on a secret's line (not shown) silences no finding",
+    ),
+    _d(
+        YAML,
+        0,
+        7,
+        19,
+        7,
+        32,
+        "LF402",
+        "info",
+        '`log_location` needs a path after the bucket <obs://bucket/path> & 100% of its parts; found "obs://logs/"',
+        "/parameter/metadata_migration_parameter/log_location",
+    ),
+    _d(
+        YAML,
+        0,
+        8,
+        3,
+        9,
+        29,
+        "LF202",
+        "warning",
+        "`metadata_discovery_parameter` is ignored for a "
+        "METADATA_MIGRATION job, which reads only `metadata_migration_parameter`",
+        "/parameter/metadata_discovery_parameter",
+    ),
+    _d(YAML, 1, 11, 7, 11, 8, "LF106", "error", "`name` must be at least 4 characters long; found 1", "/name", "xxxx"),
 ]
+
+
 def render(fmt: str) -> str:
     lines = {}
     for name, source in SOURCES.items():
@@ -104,8 +177,9 @@ def test_report_matches_its_golden_file(fmt, monkeypatch, tmp_path):
         golden.parent.mkdir(exist_ok=True)
         golden.write_text(out, encoding="utf-8", newline="")
     assert SECRET not in out
-    assert out == golden.read_text(encoding="utf-8"), \
+    assert out == golden.read_text(encoding="utf-8"), (
         f"{golden.name} differs: if the change is intended, run LFLINT_UPDATE_GOLDEN=1 pytest tests/test_golden.py"
+    )
 
 
 def test_every_golden_file_is_a_format():

@@ -23,8 +23,18 @@ def sh(*args, cwd=None, env=None, check=True):
 
 
 def test_wheel_ships_rules_and_schemas(tmp_path):
-    sh(sys.executable, "-m", "pip", "wheel", "--no-deps", "--no-build-isolation", "-q", "-w", str(tmp_path / "dist"),
-       str(ROOT))
+    sh(
+        sys.executable,
+        "-m",
+        "pip",
+        "wheel",
+        "--no-deps",
+        "--no-build-isolation",
+        "-q",
+        "-w",
+        str(tmp_path / "dist"),
+        str(ROOT),
+    )
     [wheel] = (tmp_path / "dist").glob("lflint-*.whl")
     # as a user installs it: a clean venv, the wheel and its declared dependencies (nothing from this interpreter)
     sh(sys.executable, "-m", "venv", str(tmp_path / "venv"))
@@ -34,8 +44,7 @@ def test_wheel_ships_rules_and_schemas(tmp_path):
     elsewhere.mkdir()
     where = sh(str(bindir / "python"), "-c", "import lflint; print(lflint.__file__)", cwd=elsewhere).stdout
     assert str(tmp_path / "venv") in where  # the wheel, not the checkout
-    result = sh(str(bindir / "lflint"), "check", str(ROOT / "examples"), "--format", "json", cwd=elsewhere,
-                check=False)
+    result = sh(str(bindir / "lflint"), "check", str(ROOT / "examples"), "--format", "json", cwd=elsewhere, check=False)
     assert result.returncode == 1 and "Traceback" not in result.stderr and '"rule": "LF104"' in result.stdout
     rules = sh(str(bindir / "lflint"), "rules", cwd=elsewhere).stdout
     assert "LF501" in rules and "LF001" in rules
@@ -50,18 +59,37 @@ def test_pre_commit_hook(tmp_path):
     (repo / ".github/workflows").mkdir(parents=True)
     (repo / ".github/workflows/ci.yaml").write_text("on: push\njobs: {}\n")
     (repo / "deploy.yaml").write_text("apiVersion: v1\nkind: ConfigMap\n")
-    env = dict(os.environ, PRE_COMMIT_HOME=str(tmp_path / "cache"), GIT_AUTHOR_NAME="t", GIT_AUTHOR_EMAIL="t@t",
-               GIT_COMMITTER_NAME="t", GIT_COMMITTER_EMAIL="t@t")
+    env = dict(
+        os.environ,
+        PRE_COMMIT_HOME=str(tmp_path / "cache"),
+        GIT_AUTHOR_NAME="t",
+        GIT_AUTHOR_EMAIL="t@t",
+        GIT_COMMITTER_NAME="t",
+        GIT_COMMITTER_EMAIL="t@t",
+    )
     sh("git", "init", "-q", cwd=repo, env=env)
     sh("git", "add", ".", cwd=repo, env=env)
     source = tmp_path / "lflint-src"  # a committed snapshot of this checkout, as pre-commit clones hooks
-    shutil.copytree(ROOT, source, ignore=shutil.ignore_patterns(".git", ".venv", "*.egg-info", "__pycache__",
-                                                                 ".hypothesis", ".pytest_cache"))
+    shutil.copytree(
+        ROOT,
+        source,
+        ignore=shutil.ignore_patterns(".git", ".venv", "*.egg-info", "__pycache__", ".hypothesis", ".pytest_cache"),
+    )
     sh("git", "init", "-q", cwd=source, env=env)
     sh("git", "add", ".", cwd=source, env=env)
     sh("git", "commit", "-qm", "snapshot", cwd=source, env=env)
-    result = sh(sys.executable, "-m", "pre_commit", "try-repo", str(source), "lflint", "--all-files", cwd=repo,
-                env=env, check=False)
+    result = sh(
+        sys.executable,
+        "-m",
+        "pre_commit",
+        "try-repo",
+        str(source),
+        "lflint",
+        "--all-files",
+        cwd=repo,
+        env=env,
+        check=False,
+    )
     output = result.stdout + result.stderr
     assert result.returncode == 1, output
     assert "jobs/bad.lfjob.yaml:8:24: LF104" in output
@@ -70,6 +98,16 @@ def test_pre_commit_hook(tmp_path):
     # with only the good spec and the unrelated YAML the hook passes
     (repo / "jobs/bad.lfjob.yaml").unlink()
     sh("git", "add", "-A", cwd=repo, env=env)
-    result = sh(sys.executable, "-m", "pre_commit", "try-repo", str(source), "lflint", "--all-files", cwd=repo,
-                env=env, check=False)
+    result = sh(
+        sys.executable,
+        "-m",
+        "pre_commit",
+        "try-repo",
+        str(source),
+        "lflint",
+        "--all-files",
+        cwd=repo,
+        env=env,
+        check=False,
+    )
     assert result.returncode == 0, result.stdout + result.stderr

@@ -15,13 +15,23 @@ def found(text, filename="job.yaml"):
 def test_yaml_and_json_positions():
     yaml_text = GOOD.replace("file_discovery_type: PARQUET", "file_discovery_type: parquet")
     assert found(yaml_text) == [("LF104", 9, 26, 9, 33)]
-    data = {"name": "discover_sales", "type": "METADATA_DISCOVERY", "parameter": {
-        "metadata_discovery_parameter": {"data_location": "obs://sales-data/raw", "file_discovery_type": "ORC"}}}
+    data = {
+        "name": "discover_sales",
+        "type": "METADATA_DISCOVERY",
+        "parameter": {
+            "metadata_discovery_parameter": {"data_location": "obs://sales-data/raw", "file_discovery_type": "ORC"}
+        },
+    }
     text = json.dumps(data, indent=2)
     result = lint_text(text, "job.json")
     assert {(d.rule, d.line, d.column, d.end_line, d.end_column) for d in result} == {("LF101", 5, 5, 5, 35)}
     assert sorted(d.message.rsplit(" ", 1)[1] for d in result) == [
-        "`conflict_strategy`", "`instance_id`", "`log_location`", "`target_catalog`", "`target_database`"]
+        "`conflict_strategy`",
+        "`instance_id`",
+        "`log_location`",
+        "`target_catalog`",
+        "`target_database`",
+    ]
 
 
 def test_yaml_1_2_semantics():
@@ -35,18 +45,21 @@ def test_multi_document_stream():
     assert [(d.document, d.rule, d.line) for d in result] == [(1, "LF106", 13)]
 
 
-@pytest.mark.parametrize("raw, rule, line", [
-    (b"name: [a, b\n", "LF001", 2),
-    (b"a: 1\na: 2\n", "LF002", 2),
-    ("name: ü".encode("utf-16"), "LF003", 1),
-    (b"name: caf\xe9\n", "LF003", 1),
-    (b"", "LF004", 1),
-    (b"# only a comment\n", "LF004", 1),
-    (b"- a\n- b\n", "LF005", 1),
-    (b"just a string\n", "LF005", 1),
-    (b"name: !!python/object/apply:os.system [echo hacked]\n", "LF006", 1),
-    (b"a: &a [1]\nb: *x\n", "LF001", 2),
-])
+@pytest.mark.parametrize(
+    "raw, rule, line",
+    [
+        (b"name: [a, b\n", "LF001", 2),
+        (b"a: 1\na: 2\n", "LF002", 2),
+        ("name: ü".encode("utf-16"), "LF003", 1),
+        (b"name: caf\xe9\n", "LF003", 1),
+        (b"", "LF004", 1),
+        (b"# only a comment\n", "LF004", 1),
+        (b"- a\n- b\n", "LF005", 1),
+        (b"just a string\n", "LF005", 1),
+        (b"name: !!python/object/apply:os.system [echo hacked]\n", "LF006", 1),
+        (b"a: &a [1]\nb: *x\n", "LF001", 2),
+    ],
+)
 def test_bad_input_is_a_diagnostic(raw, rule, line):
     result = lint_text(raw, "bad.yaml")
     assert (rule, line) in {(d.rule, d.line) for d in result}
@@ -80,11 +93,16 @@ def test_deep_nesting_yaml_and_json():
 
 
 def test_empty_scalars_have_a_range_and_an_empty_key_is_named():
-    assert [(d.rule, d.line, d.column, d.end_line, d.end_column, d.message) for d in lint_text("?", "x.yaml")
-            if d.rule == "LF011"] == [("LF011", 1, 2, 1, 3, "keys must be strings in a job spec, found null as a "
-                                                          "key; the entry is not read")]
-    assert [(d.rule, d.line, d.column, d.end_line, d.end_column, d.message) for d in lint_text('"": 1', "x.yaml")
-            if d.rule == "LF102"] == [("LF102", 1, 1, 1, 3, 'unknown field "" (a blank name) in the job')]
+    assert [
+        (d.rule, d.line, d.column, d.end_line, d.end_column, d.message)
+        for d in lint_text("?", "x.yaml")
+        if d.rule == "LF011"
+    ] == [("LF011", 1, 2, 1, 3, "keys must be strings in a job spec, found null as a key; the entry is not read")]
+    assert [
+        (d.rule, d.line, d.column, d.end_line, d.end_column, d.message)
+        for d in lint_text('"": 1', "x.yaml")
+        if d.rule == "LF102"
+    ] == [("LF102", 1, 1, 1, 3, 'unknown field "" (a blank name) in the job')]
     assert ("LF103", 1, 6, 1, 7) in found(GOOD.replace("name: discover_sales", "name:"))
 
 
@@ -104,27 +122,34 @@ def test_unreadable_and_missing_paths(run_json, tmp_path):
 
 
 def test_merge_keys_and_anchors():
-    spec = ("name: discover_sales\ntype: METADATA_DISCOVERY\nparameter:\n  metadata_discovery_parameter:\n"
-            "    <<: &base {data_location: obs://sales-data/raw, target_catalog: hive, target_database: sales,\n"
-            "      conflict_strategy: upsert, file_discovery_type: PARQUET, log_location: obs://sales-logs/d}\n"
-            "    conflict_strategy: UPSERT\n    instance_id: 2180518f42b84947b20badfc53981a25\n")
+    spec = (
+        "name: discover_sales\ntype: METADATA_DISCOVERY\nparameter:\n  metadata_discovery_parameter:\n"
+        "    <<: &base {data_location: obs://sales-data/raw, target_catalog: hive, target_database: sales,\n"
+        "      conflict_strategy: upsert, file_discovery_type: PARQUET, log_location: obs://sales-logs/d}\n"
+        "    conflict_strategy: UPSERT\n    instance_id: 2180518f42b84947b20badfc53981a25\n"
+    )
     assert found(spec) == []  # every required field comes from the merge; a key beside `<<` wins over it
     assert found(spec.replace("    conflict_strategy: UPSERT\n", "")) == [("LF104", 6, 26, 6, 32)]  # where merged
     listed = spec.replace("<<: &base {", "<<: [{give_write: false}, {").replace("sales-logs/d}", "sales-logs/d}]")
     assert found(listed) == []
     assert found(listed.replace("give_write: false", "give_write: 3")) == [("LF103", 5, 23, 5, 24)]
-    assert found(spec.replace("<<: &base {", "<<: [1, {").replace("sales-logs/d}", "sales-logs/d}]"))[0][:2] == \
-        ("LF001", 5)
+    assert found(spec.replace("<<: &base {", "<<: [1, {").replace("sales-logs/d}", "sales-logs/d}]"))[0][:2] == (
+        "LF001",
+        5,
+    )
 
 
-@pytest.mark.parametrize("text, data", [
-    ("key: &an:chor value\nother: *an:chor\n", {"key": "value", "other": "value"}),  # libyaml: ":chor value"
-    ("a: ! 12\nb: 12\n", {"a": "12", "b": 12}),  # the non-specific tag makes a string
-    ('a: "x\x85y"\nb: p\u2028q\nc: 1\n', {"a": "x\x85y", "b": "p\u2028q", "c": 1}),  # not line breaks in YAML 1.2
-    ("a: [?x, {?y: 1}, ? z]\n", {"a": ["?x", {"?y": 1}, {"z": None}]}),  # `?` is an indicator only before a blank
-    ("%FOO bar\n---\na: &ä 1\nb: *ä\n", {"a": 1, "b": 1}),  # a reserved directive, a non-ASCII anchor
-    ("a: |\n  x\n   ", {"a": "x\n \n"}),  # a last line of blanks without a line break
-])
+@pytest.mark.parametrize(
+    "text, data",
+    [
+        ("key: &an:chor value\nother: *an:chor\n", {"key": "value", "other": "value"}),  # libyaml: ":chor value"
+        ("a: ! 12\nb: 12\n", {"a": "12", "b": 12}),  # the non-specific tag makes a string
+        ('a: "x\x85y"\nb: p\u2028q\nc: 1\n', {"a": "x\x85y", "b": "p\u2028q", "c": 1}),  # not line breaks in YAML 1.2
+        ("a: [?x, {?y: 1}, ? z]\n", {"a": ["?x", {"?y": 1}, {"z": None}]}),  # `?` is an indicator only before a blank
+        ("%FOO bar\n---\na: &ä 1\nb: *ä\n", {"a": 1, "b": 1}),  # a reserved directive, a non-ASCII anchor
+        ("a: |\n  x\n   ", {"a": "x\n \n"}),  # a last line of blanks without a line break
+    ],
+)
 def test_yaml_1_2_where_libyaml_differs(text, data):
     from lflint.documents import load
 
@@ -142,8 +167,9 @@ def test_a_key_that_is_not_a_string_is_its_own_finding():
     text = GOOD + "1: a\n[x, y]: b\n? {z: 1}\n: c\n"
     # a list or mapping as a key is not read, so it is masked like a secret (the mask's range)
     assert found(text) == [("LF011", 12, 1, 12, 2), ("LF011", 13, 1, 13, 5), ("LF011", 14, 3, 14, 7)]
-    assert lint_text(text, "x.yaml")[0].message == ("keys must be strings in a job spec, found an integer as a key; "
-                                                   "the entry is not read")
+    assert lint_text(text, "x.yaml")[0].message == (
+        "keys must be strings in a job spec, found an integer as a key; the entry is not read"
+    )
 
 
 def test_a_large_file_with_an_anchor_libyaml_would_misread_is_not_read_wrong():

@@ -11,24 +11,83 @@ from lflint import lint_text
 from lflint.documents import load, split_pointer
 from lflint.secrets import SECRET_KEYS
 
-FIELDS = ["name", "type", "parameter", "description", "metadata_discovery_parameter",
-          "metadata_migration_parameter", "permission_migration_parameter", "execute_day", "execute_strategy",
-          "execute_frequency", "locations", "key", "value", "principals", "principal_name", "sync_objects",
-          "datasource_parameter", "password", "jdbc_url", "datasource_type", "file_sample_rate", "header"]
-TRICKY = ["yes", "no", "on", "off", "0777", "0o17", "1_000", "0x1F", "1e3", ".inf", "~", "null", "", "*", "MANNUAL",
-          "METADATA_DISCOVERY", "SCHEDULE", "MONTHLY", "obs://sales-data/x", "#", "a: b", "- x", "'", '"', "\t",
-          "${LF_DB_PASSWORD}", "é", "12:30", "=", "<<"]
+FIELDS = [
+    "name",
+    "type",
+    "parameter",
+    "description",
+    "metadata_discovery_parameter",
+    "metadata_migration_parameter",
+    "permission_migration_parameter",
+    "execute_day",
+    "execute_strategy",
+    "execute_frequency",
+    "locations",
+    "key",
+    "value",
+    "principals",
+    "principal_name",
+    "sync_objects",
+    "datasource_parameter",
+    "password",
+    "jdbc_url",
+    "datasource_type",
+    "file_sample_rate",
+    "header",
+]
+TRICKY = [
+    "yes",
+    "no",
+    "on",
+    "off",
+    "0777",
+    "0o17",
+    "1_000",
+    "0x1F",
+    "1e3",
+    ".inf",
+    "~",
+    "null",
+    "",
+    "*",
+    "MANNUAL",
+    "METADATA_DISCOVERY",
+    "SCHEDULE",
+    "MONTHLY",
+    "obs://sales-data/x",
+    "#",
+    "a: b",
+    "- x",
+    "'",
+    '"',
+    "\t",
+    "${LF_DB_PASSWORD}",
+    "é",
+    "12:30",
+    "=",
+    "<<",
+]
 # libyaml, like YAML 1.1, breaks lines at U+0085, U+2028 and U+2029 (docs/ambiguities.md): left out here
 text = st.text(st.characters(blacklist_characters="\x85\u2028\u2029", blacklist_categories=("Cs",)), max_size=12)
-scalars = (st.none() | st.booleans() | st.integers(-10**6, 10**6)
-           | st.floats(allow_nan=False, allow_infinity=False, width=32) | st.sampled_from(TRICKY)
-           | text)
+scalars = (
+    st.none()
+    | st.booleans()
+    | st.integers(-(10**6), 10**6)
+    | st.floats(allow_nan=False, allow_infinity=False, width=32)
+    | st.sampled_from(TRICKY)
+    | text
+)
 keys = st.sampled_from(FIELDS) | text.filter(bool)
-data = st.recursive(scalars, lambda inner: st.lists(inner, max_size=4) | st.dictionaries(keys, inner, max_size=5),
-                    max_leaves=25)
-jobs = st.fixed_dictionaries({"name": scalars, "type": st.sampled_from(
-    ["METADATA_DISCOVERY", "METADATA_MIGRATION", "PERMISSION_MIGRATION", "x"]), "parameter": data}) | \
-    st.dictionaries(keys, data, max_size=6)
+data = st.recursive(
+    scalars, lambda inner: st.lists(inner, max_size=4) | st.dictionaries(keys, inner, max_size=5), max_leaves=25
+)
+jobs = st.fixed_dictionaries(
+    {
+        "name": scalars,
+        "type": st.sampled_from(["METADATA_DISCOVERY", "METADATA_MIGRATION", "PERMISSION_MIGRATION", "x"]),
+        "parameter": data,
+    }
+) | st.dictionaries(keys, data, max_size=6)
 
 
 @settings(suppress_health_check=[HealthCheck.too_slow])
@@ -57,8 +116,10 @@ def test_pointers_resolve_and_yaml_equals_json(job):
                 last = split_pointer(d.pointer)[-1]
                 assert last in node if isinstance(node, dict) else int(last) < len(node)
             if split_pointer(d.pointer)[-1:] and split_pointer(d.pointer)[-1] in SECRET_KEYS:
-                assert json.dumps(node.get(split_pointer(d.pointer)[-1]))[1:-1] not in d.message or \
-                    len(str(node.get(split_pointer(d.pointer)[-1]))) < 3
+                assert (
+                    json.dumps(node.get(split_pointer(d.pointer)[-1]))[1:-1] not in d.message
+                    or len(str(node.get(split_pointer(d.pointer)[-1]))) < 3
+                )
         found[filename] = {(d.rule, d.pointer) for d in diagnostics}
     assert found["job.yaml"] == found["job.json"]
 
@@ -74,8 +135,12 @@ def test_fast_loader_reads_what_ruamel_reads(value):
 
 
 def test_scalars_where_parsers_disagree():
-    text = "\n".join(f"k{i}: {s}" for i, s in enumerate(
-        ["yes", "on", "0777", "0o17", "1_000", "0x1F", "1e3", ".inf", "~", "+12", "0b101", "12:30", "1.", "Off"]))
+    text = "\n".join(
+        f"k{i}: {s}"
+        for i, s in enumerate(
+            ["yes", "on", "0777", "0o17", "1_000", "0x1F", "1e3", ".inf", "~", "+12", "0b101", "12:30", "1.", "Off"]
+        )
+    )
     docs, _ = load(text, "x.yaml")
     assert docs[0].data == plain(ruamel_load(text))
     assert docs[0].data["k0"] == "yes" and docs[0].data["k2"] == 777 and docs[0].data["k4"] == 1000

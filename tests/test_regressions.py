@@ -23,8 +23,16 @@ def found(text, filename="job.yaml"):
 def user_rule(tmp_path, rule_id, given, then, message=None):
     """A user rule in tmp_path/policies, switched on by tmp_path/.lflint.toml."""
     (tmp_path / "policies").mkdir(exist_ok=True)
-    rule = {"id": rule_id, "slug": rule_id.lower(), "severity": "error", "summary": "a policy", "given": given,
-            "then": then, "docs": {"what": "w", "why": "w", "fix": "f"}, "examples": {"good": [], "bad": []}}
+    rule = {
+        "id": rule_id,
+        "slug": rule_id.lower(),
+        "severity": "error",
+        "summary": "a policy",
+        "given": given,
+        "then": then,
+        "docs": {"what": "w", "why": "w", "fix": "f"},
+        "examples": {"good": [], "bad": []},
+    }
     if message:
         rule["message"] = message
     (tmp_path / "policies" / f"{rule_id}.yaml").write_text(json.dumps(rule))  # JSON is YAML
@@ -48,7 +56,8 @@ def test_unused_suppression_ranges(run_json, tmp_path):
     _, result = run_json("a.lfjob.yaml")
     start = line.index("#") + 1
     assert [(d["line"], d["column"], d["end_line"], d["end_column"]) for d in result] == [
-        (6, start, 6, len(line) + 1)] * 2
+        (6, start, 6, len(line) + 1)
+    ] * 2
     spec = "# lflint: disable-next-line=LF104\n" + GOOD
     (tmp_path / "a.lfjob.yaml").write_text(spec)
     _, result = run_json("a.lfjob.yaml")
@@ -59,8 +68,12 @@ def test_unused_suppression_ranges(run_json, tmp_path):
 
 
 def test_user_rule_on_a_block_with_a_secret_never_prints_it(run, tmp_path):
-    user_rule(tmp_path, "ORG010", "parameter.metadata_migration_parameter.datasource_parameter",
-              {"not": {"properties": {"datasource_type": {"const": "HIVE"}}}})
+    user_rule(
+        tmp_path,
+        "ORG010",
+        "parameter.metadata_migration_parameter.datasource_parameter",
+        {"not": {"properties": {"datasource_type": {"const": "HIVE"}}}},
+    )
     (tmp_path / "m.lfjob.yaml").write_text(MIGRATION)
     for fmt in ("text", "json"):
         code, out = run("check", "m.lfjob.yaml", "--format", fmt)
@@ -73,16 +86,23 @@ def test_user_rule_on_a_block_with_a_secret_never_prints_it(run, tmp_path):
 
 
 def test_user_rule_with_unique_items_and_no_message(run_json, tmp_path):
-    user_rule(tmp_path, "ORG011", "parameter.metadata_discovery_parameter",
-              {"properties": {"principals": {"uniqueItems": True}}})
-    spec = GOOD + ("    principals:\n      - {principal_type: USER, principal_source: IAM, principal_name: a}\n"
-                   "      - {principal_type: USER, principal_source: IAM, principal_name: b}\n")
+    user_rule(
+        tmp_path,
+        "ORG011",
+        "parameter.metadata_discovery_parameter",
+        {"properties": {"principals": {"uniqueItems": True}}},
+    )
+    spec = GOOD + (
+        "    principals:\n      - {principal_type: USER, principal_source: IAM, principal_name: a}\n"
+        "      - {principal_type: USER, principal_source: IAM, principal_name: b}\n"
+    )
     (tmp_path / "a.lfjob.yaml").write_text(spec)
     assert run_json("a.lfjob.yaml")[0] == 0
     (tmp_path / "a.lfjob.yaml").write_text(spec.replace("principal_name: b", "principal_name: a"))
     code, result = run_json("a.lfjob.yaml")
     assert [(d["rule"], d["line"], d["message"]) for d in result if d["rule"] == "ORG011"] == [
-        ("ORG011", 12, "`principals` lists the same item twice")]
+        ("ORG011", 12, "`principals` lists the same item twice")
+    ]
 
 
 # -- the findings cache -----------------------------------------------------------------------------------------
@@ -96,8 +116,9 @@ def test_the_cache_answers_for_unchanged_files(run, tmp_path):
     assert code == 1 and "0 of 2 files answered from the cache" in out
     code, out = run("check", ".", "--cache", "--statistics")
     assert "2 of 2 files answered from the cache" in out
-    assert out.replace("2 of 2 files answered from the cache\n", "") == \
-        run("check", ".", "--no-cache", "--statistics")[1]  # excerpts and all
+    assert (
+        out.replace("2 of 2 files answered from the cache\n", "") == run("check", ".", "--no-cache", "--statistics")[1]
+    )  # excerpts and all
     (tmp_path / "b.lfjob.yaml").write_text(BAD)
     code, out = run("check", ".", "--format", "json", "--cache", "--statistics")
     assert "1 of 2 files answered from the cache" in out
@@ -128,13 +149,16 @@ def test_text_report_written_to_a_file_keeps_its_source_lines(run, tmp_path):
 def _fingerprints(run, name):
     sarif = json.loads(run("check", name, "--format", "sarif")[1])["runs"][0]["results"]
     gitlab = json.loads(run("check", name, "--format", "gitlab")[1])
-    return ([(r["ruleId"], r["partialFingerprints"]["lflintFingerprint/v1"]) for r in sarif],
-            [(i["check_name"].split()[0], i["fingerprint"]) for i in gitlab])
+    return (
+        [(r["ruleId"], r["partialFingerprints"]["lflintFingerprint/v1"]) for r in sarif],
+        [(i["check_name"].split()[0], i["fingerprint"]) for i in gitlab],
+    )
 
 
 def test_fingerprints_tell_findings_on_one_line_apart(run, tmp_path):
     (tmp_path / "a.lfjob.yaml").write_text(
-        GOOD.replace("target_catalog: hive", "target_catalog: hive  # lflint: disable=LF303, nope"))
+        GOOD.replace("target_catalog: hive", "target_catalog: hive  # lflint: disable=LF303, nope")
+    )
     for fingerprints in _fingerprints(run, "a.lfjob.yaml"):
         assert [rule for rule, _ in fingerprints] == ["LF009", "LF009"]
         assert len({f for _, f in fingerprints}) == 2
@@ -151,25 +175,31 @@ def test_fingerprints_survive_a_changed_value(run, tmp_path):
 # -- messages ---------------------------------------------------------------------------------------------------
 
 
-@pytest.mark.parametrize("text, message", [
-    ("name: [a]\n", "`name` must be a string; found a list"),
-    ("name: {a: 1}\n", "`name` must be a string; found a mapping"),
-    ("name: 12345\n", "`name` must be a string; found 12345"),
-    ("name: ~\n", "`name` must be a string; found null"),
-])
+@pytest.mark.parametrize(
+    "text, message",
+    [
+        ("name: [a]\n", "`name` must be a string; found a list"),
+        ("name: {a: 1}\n", "`name` must be a string; found a mapping"),
+        ("name: 12345\n", "`name` must be a string; found 12345"),
+        ("name: ~\n", "`name` must be a string; found null"),
+    ],
+)
 def test_messages_name_the_type_found(text, message):
     assert message in [d.message for d in lint_text(text, "job.yaml")]
 
 
-@pytest.mark.parametrize("text, message", [
-    ("- a\n", "a job spec must be a mapping, found a list"),
-    ("just text\n", "a job spec must be a mapping, found a string"),
-    ("12\n", "a job spec must be a mapping, found an integer"),
-    ("1.5\n", "a job spec must be a mapping, found a number"),
-    ("true\n", "a job spec must be a mapping, found a boolean"),
-    ("? {a: 1}\n: x\n", "keys must be strings in a job spec, found a mapping as a key; the entry is not read"),
-    ("? [a]\n: x\n", "keys must be strings in a job spec, found a list as a key; the entry is not read"),
-])
+@pytest.mark.parametrize(
+    "text, message",
+    [
+        ("- a\n", "a job spec must be a mapping, found a list"),
+        ("just text\n", "a job spec must be a mapping, found a string"),
+        ("12\n", "a job spec must be a mapping, found an integer"),
+        ("1.5\n", "a job spec must be a mapping, found a number"),
+        ("true\n", "a job spec must be a mapping, found a boolean"),
+        ("? {a: 1}\n: x\n", "keys must be strings in a job spec, found a mapping as a key; the entry is not read"),
+        ("? [a]\n: x\n", "keys must be strings in a job spec, found a list as a key; the entry is not read"),
+    ],
+)
 def test_file_level_messages_name_the_type_found(text, message):
     # (a mapping whose only key is not read is an empty job: LF101 asks for its fields)
     assert [d.message for d in lint_text(text, "job.yaml") if d.rule != "LF101"] == [message]
@@ -185,32 +215,41 @@ def test_name_length_messages():
 # -- positions --------------------------------------------------------------------------------------------------
 
 
-@pytest.mark.parametrize("text, position", [
-    ("name: [a, b\n", (2, 1)),  # the stream ends inside the list
-    ("name: x\ntype: a: b\n", (2, 8)),  # the second colon
-    ("name: x\n  type: y\n", (2, 7)),
-    ('name: "x\n', (2, 1)),
-])
+@pytest.mark.parametrize(
+    "text, position",
+    [
+        ("name: [a, b\n", (2, 1)),  # the stream ends inside the list
+        ("name: x\ntype: a: b\n", (2, 8)),  # the second colon
+        ("name: x\n  type: y\n", (2, 7)),
+        ('name: "x\n', (2, 1)),
+    ],
+)
 def test_yaml_syntax_error_position(text, position):
     line, column = position
     assert found(text) == [("LF001", line, column, line, column + 1)]
 
 
-@pytest.mark.parametrize("raw, position", [
-    (b"name: caf\xe9\n", (1, 10)),
-    (b"a: 1\nname: caf\xe9s\n", (2, 10)),
-    ("name: é ü ".encode() + b"\xff\n", (1, 11)),  # columns count characters, not bytes
-])
+@pytest.mark.parametrize(
+    "raw, position",
+    [
+        (b"name: caf\xe9\n", (1, 10)),
+        (b"a: 1\nname: caf\xe9s\n", (2, 10)),
+        ("name: é ü ".encode() + b"\xff\n", (1, 11)),  # columns count characters, not bytes
+    ],
+)
 def test_invalid_utf8_position(raw, position):
     line, column = position
     assert found(raw) == [("LF003", line, column, line, column + 1)]
 
 
-@pytest.mark.parametrize("text, position", [
-    ("---\n", (2, 1, 2, 2)),
-    ("# a comment\n---\n", (3, 1, 3, 2)),
-    ("--- # nothing here\n...\n", (2, 1, 2, 2)),
-])
+@pytest.mark.parametrize(
+    "text, position",
+    [
+        ("---\n", (2, 1, 2, 2)),
+        ("# a comment\n---\n", (3, 1, 3, 2)),
+        ("--- # nothing here\n...\n", (2, 1, 2, 2)),
+    ],
+)
 def test_empty_document_range(text, position):
     assert found(text) == [("LF004", *position)]
 
@@ -220,8 +259,10 @@ def test_one_line_and_multi_line_values():
     assert found(one_line) == [("LF103", 6, 21, 6, 30)]  # the whole value
     several = GOOD.replace("target_catalog: hive", "target_catalog: [hive,\n      x]")
     assert found(several) == [("LF103", 6, 5, 6, 19)]  # its key, never a whole block
-    flow = ("name: discover_sales\ntype: METADATA_DISCOVERY\n"
-            "parameter: {metadata_discovery_parameter: {data_location: obs://sales-data/raw}}\n")
+    flow = (
+        "name: discover_sales\ntype: METADATA_DISCOVERY\n"
+        "parameter: {metadata_discovery_parameter: {data_location: obs://sales-data/raw}}\n"
+    )
     assert set(found(flow)) == {("LF101", 3, 43, 3, 80)}
 
 
@@ -229,15 +270,25 @@ def test_one_line_and_multi_line_values():
 
 
 def test_core_tags_that_match_their_value_are_fine():
-    spec = GOOD.replace("parameter:\n", "parameter: !!map\n").replace(
-        "    instance_id:", "    table_depth: !!int 3\n    give_write: !!bool false\n    instance_id:").replace(
-        "target_catalog: hive", "target_catalog: !!str hive")
+    spec = (
+        GOOD.replace("parameter:\n", "parameter: !!map\n")
+        .replace("    instance_id:", "    table_depth: !!int 3\n    give_write: !!bool false\n    instance_id:")
+        .replace("target_catalog: hive", "target_catalog: !!str hive")
+    )
     assert found(spec) == []
     assert found(GOOD + "    sync_objects: !!seq []\n") == [("LF102", 12, 5, 12, 17)]
 
 
-@pytest.mark.parametrize("value, tag", [("!!int abc", "!!int"), ("!!map [1]", "!!map"), ("!!seq {a: 1}", "!!seq"),
-                                        ("!!bool 3", "!!bool"), ("!custom x", "!custom")])
+@pytest.mark.parametrize(
+    "value, tag",
+    [
+        ("!!int abc", "!!int"),
+        ("!!map [1]", "!!map"),
+        ("!!seq {a: 1}", "!!seq"),
+        ("!!bool 3", "!!bool"),
+        ("!custom x", "!custom"),
+    ],
+)
 def test_tags_that_do_not_match_their_value(value, tag):
     [d] = [d for d in lint_text(GOOD + f"    table_depth: {value}\n", "job.yaml") if d.rule == "LF006"]
     assert (d.line, d.column, d.end_line) == (12, 18, 12)
@@ -252,10 +303,20 @@ def test_unreadable_paths_are_a_file_level_finding(run_json, tmp_path):
 
     [d] = Runner(isolated=True, cache=False).check_file(tmp_path).diagnostics  # the API takes any path
     assert (d.rule, d.line, d.column, d.end_line, d.end_column, d.message) == (
-        "LF007", 1, 1, 1, 2, "cannot read file: is a directory")
+        "LF007",
+        1,
+        1,
+        1,
+        2,
+        "cannot read file: is a directory",
+    )
     code, [missing] = run_json("missing.lfjob.yaml")
     assert code == 1 and (missing["rule"], missing["line"], missing["column"], missing["end_column"]) == (
-        "LF007", 1, 1, 2)
+        "LF007",
+        1,
+        1,
+        2,
+    )
     assert missing["message"] == "cannot read file: no such file or directory"
 
 
@@ -271,15 +332,18 @@ def test_parallel_run_fills_the_cache_and_leaves_no_process_behind(run, tmp_path
     assert all(f"{n}.lfjob.yaml" in cache.read_text() for n in range(3))  # the parent stored the workers' findings
 
 
-@pytest.mark.parametrize("text, message", [
-    ('cache-dir = ""\n', "'cache-dir' must be a directory path"),
-    ("cache-dir = 3\n", "'cache-dir' must be a directory path"),
-    ("placeholder = 3\n", "'placeholder' must be a regular expression string"),
-    ('placeholder = "(x"\n', "'placeholder' is not a regular expression"),
-    ('per-file-ignores = {"*.yaml" = "LF1"}\n', "'per-file-ignores' must be a table of glob = [rules]"),
-    ('severity = "error"\n', "'severity' must be a table of rule ="),
-    ("cache = 1\n", "'cache' must be true or false"),
-])
+@pytest.mark.parametrize(
+    "text, message",
+    [
+        ('cache-dir = ""\n', "'cache-dir' must be a directory path"),
+        ("cache-dir = 3\n", "'cache-dir' must be a directory path"),
+        ("placeholder = 3\n", "'placeholder' must be a regular expression string"),
+        ('placeholder = "(x"\n', "'placeholder' is not a regular expression"),
+        ('per-file-ignores = {"*.yaml" = "LF1"}\n', "'per-file-ignores' must be a table of glob = [rules]"),
+        ('severity = "error"\n', "'severity' must be a table of rule ="),
+        ("cache = 1\n", "'cache' must be true or false"),
+    ],
+)
 def test_config_values_are_checked(run, tmp_path, text, message):
     (tmp_path / "a.lfjob.yaml").write_text(GOOD)
     (tmp_path / ".lflint.toml").write_text(text)
@@ -295,13 +359,19 @@ def test_a_user_rule_whose_then_is_no_schema_is_refused(run, tmp_path):
 
 
 def test_user_rule_on_field_names_names_them(run_json, tmp_path):
-    user_rule(tmp_path, "ORG013", "parameter.metadata_discovery_parameter",
-              {"propertyNames": {"pattern": "^[a-z_]+$"}, "additionalProperties": True})
-    (tmp_path / "a.lfjob.yaml").write_text(GOOD.replace("    target_catalog: hive", "    target_catalog: hive\n"
-                                                        "    Owner: x"))
+    user_rule(
+        tmp_path,
+        "ORG013",
+        "parameter.metadata_discovery_parameter",
+        {"propertyNames": {"pattern": "^[a-z_]+$"}, "additionalProperties": True},
+    )
+    (tmp_path / "a.lfjob.yaml").write_text(
+        GOOD.replace("    target_catalog: hive", "    target_catalog: hive\n    Owner: x")
+    )
     code, found = run_json("a.lfjob.yaml", "--select", "ORG013")
     assert [d["message"] for d in found] == [
-        "`parameter.metadata_discovery_parameter` has field names this rule does not allow: `Owner`"]
+        "`parameter.metadata_discovery_parameter` has field names this rule does not allow: `Owner`"
+    ]
 
 
 def test_per_file_ignores_for_a_file_outside_the_config_directory(run_json, tmp_path):

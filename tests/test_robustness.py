@@ -111,8 +111,13 @@ def test_a_file_name_that_is_not_utf8_in_every_format(tmp_path, fmt):
     (tmp_path / name).write_text(BAD)
     (tmp_path / "odd.json").write_text('{"name": "x", "\\ud800": 1}')  # a lone surrogate, in a message
     env = {**os.environ, "PYTHONIOENCODING": "utf-8"}  # a strict terminal, as on most desktops
-    result = subprocess.run([sys.executable, "-m", "lflint", "check", name, "odd.json", "--format", fmt],
-                            cwd=tmp_path, env=env, capture_output=True, timeout=60)
+    result = subprocess.run(
+        [sys.executable, "-m", "lflint", "check", name, "odd.json", "--format", fmt],
+        cwd=tmp_path,
+        env=env,
+        capture_output=True,
+        timeout=60,
+    )
     assert result.returncode == 1, result.stderr
     out = result.stdout.decode("utf-8")  # the report is UTF-8, whatever the names
     assert "bad\\xff.lfjob.yaml" in out.replace("\\\\", "\\")  # JSON escapes the backslash
@@ -140,8 +145,11 @@ def test_a_user_rule_whose_message_names_no_field_is_refused(tmp_path, monkeypat
     (tmp_path / "rules").mkdir()
     rule = (policies / "ORG001-corp-log-bucket.yaml").read_text()
     for key in ("message", "x-message"):
-        text = rule.replace("summary:", f"message: {json.dumps(template)}\nsummary:", 1) if key == "message" else \
-            rule.replace('"{field} must be under obs://corp-logs/; found {value}"', json.dumps(template))
+        text = (
+            rule.replace("summary:", f"message: {json.dumps(template)}\nsummary:", 1)
+            if key == "message"
+            else rule.replace('"{field} must be under obs://corp-logs/; found {value}"', json.dumps(template))
+        )
         (tmp_path / "rules/ORG001-corp-log-bucket.yaml").write_text(text)
         code, out, err = cli("test-rules", "rules")
         assert code == 2 and f"`{key}`" in err and "ORG001" in err
@@ -155,8 +163,9 @@ def test_a_user_rule_without_examples_fails_test_rules(tmp_path, monkeypatch):
     monkeypatch.chdir(tmp_path)
     (tmp_path / "rules").mkdir()
     rule = (Path(__file__).parent.parent / "examples/policies/ORG001-corp-log-bucket.yaml").read_text()
-    (tmp_path / "rules/ORG001-corp-log-bucket.yaml").write_text(rule.split("examples:")[0] + "examples:\n"
-                                                                "  good: []\n  bad: []\n")
+    (tmp_path / "rules/ORG001-corp-log-bucket.yaml").write_text(
+        rule.split("examples:")[0] + "examples:\n  good: []\n  bad: []\n"
+    )
     code, out, err = cli("test-rules", "rules")
     assert code == 1 and "FAIL  ORG001" in out and "no bad example" in out and "no good example" in out
 
@@ -172,8 +181,13 @@ def _wait_reading_stdin(process):
 
 @pytest.mark.skipif(not sys.platform.startswith("linux"), reason="reads /proc (CI runs on Linux)")
 def test_ctrl_c_exits_130_without_a_traceback(tmp_path):
-    process = subprocess.Popen([sys.executable, "-m", "lflint", "check", "-"], stdin=subprocess.PIPE,
-                               stdout=subprocess.PIPE, stderr=subprocess.PIPE, cwd=tmp_path)
+    process = subprocess.Popen(
+        [sys.executable, "-m", "lflint", "check", "-"],
+        stdin=subprocess.PIPE,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        cwd=tmp_path,
+    )
     try:
         _wait_reading_stdin(process)
         process.send_signal(signal.SIGINT)
@@ -200,14 +214,21 @@ def test_only_regular_files_are_read(tmp_path):
         ("a.lfjob.yaml", "LF104", next(d["message"] for d in json.loads(result.stdout) if d["rule"] == "LF104")),
         ("x.lfjob.yaml", "LF007", "not a regular file (a FIFO); only regular files are linted"),
         ("s.lfjob.yaml", "LF007", "not a regular file (a socket); only regular files are linted"),
-        ("/dev/zero", "LF007", "not a regular file (a character device); only regular files are linted")}
+        ("/dev/zero", "LF007", "not a regular file (a character device); only regular files are linted"),
+    }
     assert sum(d["file"] == "x.lfjob.yaml" for d in json.loads(result.stdout)) == 2  # walked and named
 
 
 def test_stdin_is_read_with_a_bound(tmp_path):
     with open("/dev/zero", "rb") as zero:
-        result = subprocess.run([sys.executable, "-m", "lflint", "check", "-", "--format", "json"], stdin=zero,
-                                cwd=tmp_path, capture_output=True, text=True, timeout=60)
+        result = subprocess.run(
+            [sys.executable, "-m", "lflint", "check", "-", "--format", "json"],
+            stdin=zero,
+            cwd=tmp_path,
+            capture_output=True,
+            text=True,
+            timeout=60,
+        )
     [found] = json.loads(result.stdout)
     assert found["rule"] == "LF008" and "larger than 10 MB" in found["message"] and result.returncode == 1
 
@@ -240,16 +261,19 @@ d: [*c, *c, *c]
 def test_the_alias_budget_is_per_file_not_per_document():
     found = lflint.lint_text(ALIASES * 50, "stream.yaml", select=["LF008"])  # each document repeats 4,553
     assert [(d.rule, d.document, d.line) for d in found] == [("LF008", 43, 220)]  # 43 * 4,553 + 4,443
-    assert found[0].message == "aliases repeat more than 200,000 values in this file (an alias bomb?); not " \
-                               "linted further"
+    assert (
+        found[0].message == "aliases repeat more than 200,000 values in this file (an alias bomb?); not linted further"
+    )
     assert lflint.lint_text(ALIASES * 40, "stream.yaml", select=["LF008"]) == []
 
 
 def test_a_large_honest_spec_is_linted():
     """50,000 locations and no alias: 250,000 values, counted as aliases were before (an "alias bomb?")."""
-    spec = (GOOD.replace("METADATA_DISCOVERY", "METADATA_MIGRATION")
-            .replace("metadata_discovery_parameter:", "metadata_migration_parameter:\n    locations:\n" + "".join(
-                f"      - {{key: k{i}, value: obs://b/{i}}}\n" for i in range(50_000))))
+    spec = GOOD.replace("METADATA_DISCOVERY", "METADATA_MIGRATION").replace(
+        "metadata_discovery_parameter:",
+        "metadata_migration_parameter:\n    locations:\n"
+        + "".join(f"      - {{key: k{i}, value: obs://b/{i}}}\n" for i in range(50_000)),
+    )
     assert len(spec) < 2_500_000
     assert "LF008" not in {d.rule for d in lflint.lint_text(spec, "big.yaml")}
 
@@ -266,8 +290,9 @@ def test_an_unreadable_directory_is_reported(tmp_path, monkeypatch):
     def check():
         walked = cli("check", "jobs", "--format", "json")
         named = cli("check", "jobs/locked/b.lfjob.yaml", "--format", "json")
-        return [(code, [(d["file"], d["rule"], d["message"]) for d in json.loads(out)])
-                for code, out, _ in (walked, named)]
+        return [
+            (code, [(d["file"], d["rule"], d["message"]) for d in json.loads(out)]) for code, out, _ in (walked, named)
+        ]
 
     try:
         walked, named = unprivileged(check)
@@ -296,11 +321,13 @@ def test_an_unreadable_file_is_reported(tmp_path, monkeypatch):
 
 def test_a_yaml_file_of_only_document_markers_is_empty():
     assert [(d.rule, d.message) for d in lflint.lint_text("---\n---\n...\n---\n")] == [
-        ("LF004", "file holds only empty documents")]
+        ("LF004", "file holds only empty documents")
+    ]
 
 
-@pytest.mark.parametrize("args", [("check", "-", "-"), ("check", "a.lfjob.yaml", "--stdin-filename", "x.json"),
-                                  ("config", "/nonexistent")])
+@pytest.mark.parametrize(
+    "args", [("check", "-", "-"), ("check", "a.lfjob.yaml", "--stdin-filename", "x.json"), ("config", "/nonexistent")]
+)
 def test_usage_errors(tmp_path, monkeypatch, args):
     monkeypatch.chdir(tmp_path)
     (tmp_path / "a.lfjob.yaml").write_text(GOOD)
@@ -333,8 +360,12 @@ def test_colour_on_a_terminal_only_when_not_turned_off(tmp_path):
 
     def on_a_terminal(*args, **env):
         leader, follower = pty.openpty()
-        process = subprocess.Popen([sys.executable, "-m", "lflint", "check", "a.lfjob.yaml", *args], cwd=tmp_path,
-                                   stdout=follower, env={k: v for k, v in {**os.environ, **env}.items() if v})
+        process = subprocess.Popen(
+            [sys.executable, "-m", "lflint", "check", "a.lfjob.yaml", *args],
+            cwd=tmp_path,
+            stdout=follower,
+            env={k: v for k, v in {**os.environ, **env}.items() if v},
+        )
         os.close(follower)
         out = b""
         while True:

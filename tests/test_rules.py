@@ -30,8 +30,9 @@ def test_builtin_rule_file_is_valid(rule):
     import yaml
 
     data = yaml.safe_load(rule.path.read_text(encoding="utf-8"))
-    jsonschema.validate(data, json.loads((ROOT / "schemas/rule.schema.json").read_text()),
-                        cls=jsonschema.Draft202012Validator)
+    jsonschema.validate(
+        data, json.loads((ROOT / "schemas/rule.schema.json").read_text()), cls=jsonschema.Draft202012Validator
+    )
     assert data["id"].startswith("LF")
     if "then" in data:
         jsonschema.Draft202012Validator.check_schema(data["then"])
@@ -55,15 +56,28 @@ def test_every_schema_keyword_maps_to_a_rule():
                 walk(value)
 
     walk(json.loads((ROOT / "schemas/job.schema.json").read_text()))
-    assertions = keywords & {"required", "additionalProperties", "type", "enum", "const", "pattern", "minLength",
-                             "maxLength", "minimum", "maximum", "maxItems", "minItems"}
+    assertions = keywords & {
+        "required",
+        "additionalProperties",
+        "type",
+        "enum",
+        "const",
+        "pattern",
+        "minLength",
+        "maxLength",
+        "minimum",
+        "maximum",
+        "maxItems",
+        "minItems",
+    }
     mapped = {k for r in RULES for k in r.keywords}
     assert assertions <= mapped
 
 
 def test_docs_are_current():
-    assert (ROOT / "docs/rules.md").read_text(encoding="utf-8") == rules_markdown(), \
+    assert (ROOT / "docs/rules.md").read_text(encoding="utf-8") == rules_markdown(), (
         "docs/rules.md is stale: run `python -m lflint.docgen > docs/rules.md`"
+    )
 
 
 def test_broken_rule_file_names_the_file(tmp_path):
@@ -94,13 +108,18 @@ def test_bad_examples_say_what_they_say():
     """The message of every finding of every bad example, against a checked-in file: a wording change is a diff
     in review (regenerate with LFLINT_UPDATE_GOLDEN=1, as the golden reports)."""
     every = all_rules()
-    lines = [f"{rule.id} {kind} {number}:{d.line}:{d.column} {d.rule} {d.message}"
-             for rule in RULES for (kind, number), found in example_findings(rule, every).items() for d in found]
+    lines = [
+        f"{rule.id} {kind} {number}:{d.line}:{d.column} {d.rule} {d.message}"
+        for rule in RULES
+        for (kind, number), found in example_findings(rule, every).items()
+        for d in found
+    ]
     text = "\n".join(lines) + "\n"
     if os.environ.get("LFLINT_UPDATE_GOLDEN"):
         MESSAGES.write_text(text, encoding="utf-8")
-    assert text == MESSAGES.read_text(encoding="utf-8"), \
+    assert text == MESSAGES.read_text(encoding="utf-8"), (
         f"{MESSAGES.name} differs: if the change is intended, run LFLINT_UPDATE_GOLDEN=1 pytest tests/test_rules.py"
+    )
     worded = {line.split()[0] for line in lines if line.split()[3] == line.split()[0]}
     assert [r.id for r in RULES if r.examples["bad"] and r.id not in worded] == []
 
@@ -120,12 +139,15 @@ def test_a_code_rule_naming_a_missing_function_fails_at_load(tmp_path):
         load_rule_file(broken, builtin=True)
 
 
-@pytest.mark.parametrize("change, error", [
-    (("given: parameter.*", "kind: code\ncheck: literal_secrets\ngiven: parameter.*"), "a user rule is data only"),
-    (("given: parameter.*", "kind: file\ngiven: parameter.*"), "a user rule is data only"),
-    (("then:", "kind: schema\nkeywords: [required]\nthen:"), "has `then`, and no `keywords` or `check`"),
-    (("then:", "kind: schema\nthen:"), None),
-])
+@pytest.mark.parametrize(
+    "change, error",
+    [
+        (("given: parameter.*", "kind: code\ncheck: literal_secrets\ngiven: parameter.*"), "a user rule is data only"),
+        (("given: parameter.*", "kind: file\ngiven: parameter.*"), "a user rule is data only"),
+        (("then:", "kind: schema\nkeywords: [required]\nthen:"), "has `then`, and no `keywords` or `check`"),
+        (("then:", "kind: schema\nthen:"), None),
+    ],
+)
 def test_a_user_rule_is_of_kind_schema(tmp_path, change, error):
     rule = tmp_path / "ORG001-corp-log-bucket.yaml"
     rule.write_text((ROOT / "examples/policies/ORG001-corp-log-bucket.yaml").read_text().replace(*change, 1))

@@ -80,8 +80,9 @@ def test_draft_07_gives_the_same_verdicts(schemas):
     seven, twenty = jsonschema.Draft7Validator(editors), jsonschema.Draft202012Validator(original)
     checked = 0
     for data in documents():
-        assert sorted(e.json_path for e in seven.iter_errors(data)) == \
-            sorted(e.json_path for e in twenty.iter_errors(data))
+        assert sorted(e.json_path for e in seven.iter_errors(data)) == sorted(
+            e.json_path for e in twenty.iter_errors(data)
+        )
         checked += 1
     assert checked > 50
 
@@ -92,8 +93,11 @@ def _hover(node, definitions):
     (markdown) description it collected."""
     while "$ref" in node:
         target = definitions[node["$ref"].rsplit("/", 1)[1]]
-        node = {**target, **{k: v for k, v in node.items() if k != "$ref"}, **({"$ref": target["$ref"]}
-                                                                             if "$ref" in target else {})}
+        node = {
+            **target,
+            **{k: v for k, v in node.items() if k != "$ref"},
+            **({"$ref": target["$ref"]} if "$ref" in target else {}),
+        }
     for sub in node.get("allOf", []):
         text = _hover(sub, definitions)
         if text:

@@ -34,10 +34,13 @@ type: METADATA_MIGRATION
     sync_objects: [DATABASE, TABLE]
     instance_id: 2180518f42b84947b20badfc53981a25
 """
-FLOW = SPEC.replace("""    datasource_parameter:
+FLOW = SPEC.replace(
+    """    datasource_parameter:
       jdbc_url: jdbc:mysql://192.168.10.21:3306/hivemeta
       username: hivereader
-{ds}""", "    datasource_parameter: {{jdbc_url: 'jdbc:mysql://h:3306/d', username: u, {ds}}}\n")
+{ds}""",
+    "    datasource_parameter: {{jdbc_url: 'jdbc:mysql://h:3306/d', username: u, {ds}}}\n",
+)
 
 
 def spec(ds="", top=""):
@@ -48,11 +51,22 @@ def as_json(data):
     return json.dumps(data, indent=2)
 
 
-JOB = {"name": "hive_prod_migration", "type": "METADATA_MIGRATION", "parameter": {"metadata_migration_parameter": {
-    "datasource_type": "MRS_RDS_FOR_MYSQL", "datasource_parameter": {"jdbc_url": "jdbc:mysql://h:3306/d",
-                                                                     "username": "u"},
-    "source_catalog": "hive", "target_catalog": "hive_prod", "conflict_strategy": "UPSERT",
-    "log_location": "obs://corp-logs/x", "sync_objects": ["DATABASE"], "instance_id": "2180518f42b84947b20badfc53981a25"}}}
+JOB = {
+    "name": "hive_prod_migration",
+    "type": "METADATA_MIGRATION",
+    "parameter": {
+        "metadata_migration_parameter": {
+            "datasource_type": "MRS_RDS_FOR_MYSQL",
+            "datasource_parameter": {"jdbc_url": "jdbc:mysql://h:3306/d", "username": "u"},
+            "source_catalog": "hive",
+            "target_catalog": "hive_prod",
+            "conflict_strategy": "UPSERT",
+            "log_location": "obs://corp-logs/x",
+            "sync_objects": ["DATABASE"],
+            "instance_id": "2180518f42b84947b20badfc53981a25",
+        }
+    },
+}
 
 # (file name, text with {s} where the secret goes): every shape of issue 11 that leaked through the old regex
 SHAPES = {
@@ -71,7 +85,7 @@ SHAPES = {
     # read by ruamel.yaml's parser (libyaml refuses the directive, misreads the anchor), or with stand-ins for U+2028
     "reserved-directive": ("a.yaml", "%FOO bar\n---\n" + spec("      password: {s}\n")),
     "anchor-with-colon": ("a.yaml", spec("      password: &pw:1 {s}\n      secret_key: *pw:1\n")),
-    "line-separator": ("a.yaml", spec("      password: \"{s}\u2028{s}\"\n", "description: a\u2028b\n")),
+    "line-separator": ("a.yaml", spec('      password: "{s}\u2028{s}"\n', "description: a\u2028b\n")),
     "escaped-key-yaml": ("a.yaml", spec('      "pass\\u0077ord": {s}\n')),
     "alias": ("a.yaml", spec("      password: *pw\n", "x-creds: &pw {s}\n")),
     "anywhere": ("a.yaml", spec("", "password: {s}\n")),
@@ -92,9 +106,21 @@ SHAPES = {
     "tag-on-a-mapping-key": ("a.yaml", spec("      password: {{!{s} a: 1}}\n")),
     "alias-name": ("a.yaml", spec("      password: *{s}\n")),
     # a misspelt secret key (lflint would suggest `password`) is a secret key
-    **{f"misspelt-{key!r}": ("a.yaml", spec(f"      {key}: {{s}}\n")) for key in (
-        "pasword", "passwd", "password_", "secret-key", "secretKey", "accesskey", '"p\\u0430ssword"',
-        '"password\\u200b"', "PASSWORD", "pass")},
+    **{
+        f"misspelt-{key!r}": ("a.yaml", spec(f"      {key}: {{s}}\n"))
+        for key in (
+            "pasword",
+            "passwd",
+            "password_",
+            "secret-key",
+            "secretKey",
+            "accesskey",
+            '"p\\u0430ssword"',
+            '"password\\u200b"',
+            "PASSWORD",
+            "pass",
+        )
+    },
     "separator-key": ("a.yaml", spec("      password;{s}: 1\n")),
     "misspelt-separator-key": ("a.yaml", spec("      pasword;{s}: 1\n")),
     # the comment after a secret may be the rest of it (`password: abc #def`)
@@ -103,8 +129,13 @@ SHAPES = {
     "suppression": ("a.yaml", spec("      password: x # lflint: disable={s}\n")),
     "quoted-suppression": ("a.yaml", spec('      password: "x # lflint: disable={s}"\n')),
     "duplicate-in-a-secret": ("a.yaml", spec("      password:\n        {s}: 1\n        ? {s}\n        : 2\n")),
-    "json-duplicate-in-a-secret": ("a.json", as_json(JOB).replace(
-        '"username": "u"', '"username": "u", "password": {{"{s}": 1, "{s}": 2}}').replace("{{", "{").replace("}}", "}")),
+    "json-duplicate-in-a-secret": (
+        "a.json",
+        as_json(JOB)
+        .replace('"username": "u"', '"username": "u", "password": {{"{s}": 1, "{s}": 2}}')
+        .replace("{{", "{")
+        .replace("}}", "}"),
+    ),
 }
 
 
@@ -127,8 +158,9 @@ def outputs(cli, tmp_path, name, text):
     shown = {}
     for fmt in FORMATS:
         shown[fmt] = cli("check", name, "--format", fmt, "--statistics")[1]
-        shown[fmt + " -o"] = cli("check", name, "--format", fmt, "-o", "report.out")[1] + \
-            (tmp_path / "report.out").read_text(encoding="utf-8")
+        shown[fmt + " -o"] = cli("check", name, "--format", fmt, "-o", "report.out")[1] + (
+            tmp_path / "report.out"
+        ).read_text(encoding="utf-8")
     shown["api"] = repr(lflint.lint_paths([name])) + repr(lflint.lint_text(text, name))
     return shown
 
@@ -153,8 +185,11 @@ def test_a_secret_has_the_mask_width_in_every_format(cli, tmp_path):
     assert (found["line"], found["column"], found["end_line"], found["end_column"]) == (9, 17, 9, 21)
     assert "      password: ****\n" in cli("check", "a.yaml")[1]
     assert "  |                 ^^^^\n" in cli("check", "a.yaml")[1]
-    region = [r for r in json.loads(cli("check", "a.yaml", "--format", "sarif")[1])["runs"][0]["results"]
-              if r["ruleId"] == "LF501"][0]["locations"][0]["physicalLocation"]["region"]
+    region = [
+        r
+        for r in json.loads(cli("check", "a.yaml", "--format", "sarif")[1])["runs"][0]["results"]
+        if r["ruleId"] == "LF501"
+    ][0]["locations"][0]["physicalLocation"]["region"]
     assert region["endColumn"] - region["startColumn"] == 4
     assert "col=17,endLine=9,endColumn=21," in cli("check", "a.yaml", "--format", "github")[1]
 
@@ -174,14 +209,19 @@ def test_columns_after_a_secret_are_true_columns(cli, tmp_path):
     found = json.loads(cli("check", "a.yaml", "--format", "json")[1])
     [unknown] = [d for d in found if d["rule"] == "LF102"]
     assert (unknown["line"], unknown["column"], unknown["end_column"]) == (
-        6, source_line.index("usrname") + 1, source_line.index("usrname") + 1 + len("usrname"))
+        6,
+        source_line.index("usrname") + 1,
+        source_line.index("usrname") + 1 + len("usrname"),
+    )
     [literal] = [d for d in found if d["rule"] == "LF501"]
     assert (literal["column"], literal["end_column"]) == (source_line.index(SECRET) + 1, source_line.index(SECRET) + 5)
     # a longer secret moves only the later finding, by as much as the text moved (docs/security.md)
     (tmp_path / "a.yaml").write_text(text.replace(SECRET, SECRET + "0123456789abcdef"))
     longer = json.loads(cli("check", "a.yaml", "--format", "json")[1])
-    moved = [d | {"column": d["column"] - 16, "end_column": d["end_column"] - 16} if d["rule"] == "LF102" else d
-             for d in longer]
+    moved = [
+        d | {"column": d["column"] - 16, "end_column": d["end_column"] - 16} if d["rule"] == "LF102" else d
+        for d in longer
+    ]
     assert moved == found
 
 
@@ -208,8 +248,10 @@ CONTROL = ["\x1b[2J", "\nfake.yaml:1:1: LF000 [error] forged", "\r", "\u202e", "
 @pytest.mark.parametrize("bad", CONTROL, ids=repr)
 def test_user_strings_are_escaped(bad, cli, tmp_path):
     """Keys, values and file names reach messages only escaped: no control or bidi character, no new line."""
-    text = spec("", f"{json.dumps(bad + 'key')}: 1\n{json.dumps(bad + 'key')}: 2\n"
-                    f"description: {json.dumps(bad)}\n") + "    # lflint: disable=LF999\n"
+    text = (
+        spec("", f"{json.dumps(bad + 'key')}: 1\n{json.dumps(bad + 'key')}: 2\ndescription: {json.dumps(bad)}\n")
+        + "    # lflint: disable=LF999\n"
+    )
     text = text.replace("type: METADATA_MIGRATION", f"type: {json.dumps(bad + 'TYPE')}")
     name = "job.yaml" if bad in ("\x00", "\r") else f"j{bad.strip()}b.yaml"
     shown = outputs(cli, tmp_path, name, text)
@@ -245,12 +287,10 @@ KEYWORDS = {
     "uniqueItems": ([SECRET, SECRET], {"properties": {"password": {"uniqueItems": True}}}),
     "contains": ([SECRET], {"properties": {"password": {"contains": {"const": 1}}}}),
     "minContains": ([SECRET], {"properties": {"password": {"contains": {"type": "string"}, "minContains": 2}}}),
-    "maxContains": ([SECRET, SECRET], {"properties": {"password": {"contains": {"type": "string"},
-                                                                   "maxContains": 1}}}),
+    "maxContains": ([SECRET, SECRET], {"properties": {"password": {"contains": {"type": "string"}, "maxContains": 1}}}),
     "prefixItems": ([SECRET, 1], {"properties": {"password": {"prefixItems": [{"type": "integer"}]}}}),
     "items": ([SECRET, 1], {"properties": {"password": {"prefixItems": [{}], "items": False}}}),
-    "unevaluatedItems": ([SECRET, 1], {"properties": {"password": {"prefixItems": [{}],
-                                                                   "unevaluatedItems": False}}}),
+    "unevaluatedItems": ([SECRET, 1], {"properties": {"password": {"prefixItems": [{}], "unevaluatedItems": False}}}),
     "minProperties": (SECRET, {"minProperties": 10}),
     "maxProperties": (SECRET, {"maxProperties": 1}),
     "required": (SECRET, {"required": ["port"]}),
@@ -282,46 +322,75 @@ def test_user_rule_messages_are_lflints_wording(keyword, cli, tmp_path):
         then = json.loads(json.dumps(then).replace('"password"', '"username"'))
         value = json.loads(json.dumps(value).replace(SECRET, "v"))
     (tmp_path / "rules").mkdir()
-    (tmp_path / "rules/ORG900-policy.yaml").write_text(json.dumps({
-        "id": "ORG900", "slug": "policy", "severity": "error", "summary": "A policy", "given": DS, "then": then,
-        "docs": {"what": "w", "why": "w", "fix": "f"}, "examples": {"good": [], "bad": []}}))
+    (tmp_path / "rules/ORG900-policy.yaml").write_text(
+        json.dumps(
+            {
+                "id": "ORG900",
+                "slug": "policy",
+                "severity": "error",
+                "summary": "A policy",
+                "given": DS,
+                "then": then,
+                "docs": {"what": "w", "why": "w", "fix": "f"},
+                "examples": {"good": [], "bad": []},
+            }
+        )
+    )
     (tmp_path / ".lflint.toml").write_text('rule-paths = ["rules"]\n')
     job = json.loads(json.dumps(JOB))
     job["parameter"]["metadata_migration_parameter"]["datasource_parameter"].update(
-        {"password": SECRET} if isinstance(value, str) else {"password": SECRET, "username": value})
+        {"password": SECRET} if isinstance(value, str) else {"password": SECRET, "username": value}
+    )
     text = json.dumps(job, indent=2)  # the secret alone on its line: no later column moves with its length
     shown = outputs(cli, tmp_path, "a.json", text)
     found = [d for d in json.loads(cli("check", "a.json", "--format", "json")[1]) if d["rule"] == "ORG900"]
     assert found, shown["text"]
     for d in found:
         assert d["message"].startswith("`"), d["message"]  # the field first, as every lflint message
-        assert not re.search(r"is not valid|is a required|False schema|unexpected|is not allowed for|\{'|\['",
-                             d["message"]), d["message"]
+        assert not re.search(
+            r"is not valid|is a required|False schema|unexpected|is not allowed for|\{'|\['", d["message"]
+        ), d["message"]
     assert leaks(shown, SECRET) == []
     # nor its length
     assert outputs(cli, tmp_path, "a.json", text.replace(SECRET, SECRET + "0123456789abcdef")) == shown
 
 
-@pytest.mark.parametrize("then", [
-    {"properties": {"password": {"maxLength": len(SECRET) + 5}}},
-    {"properties": {"password": {"const": SECRET}}},
-    {"if": {"properties": {"password": {"pattern": "^Zq8"}}}, "then": {"required": ["port"]}},
-    {"properties": {"password": {"type": "integer"}}},
-    {"propertyNames": {"maxLength": 12}},
-], ids=["maxLength", "const", "if-pattern", "type", "propertyNames-of-a-key-that-holds-one"])
+@pytest.mark.parametrize(
+    "then",
+    [
+        {"properties": {"password": {"maxLength": len(SECRET) + 5}}},
+        {"properties": {"password": {"const": SECRET}}},
+        {"if": {"properties": {"password": {"pattern": "^Zq8"}}}, "then": {"required": ["port"]}},
+        {"properties": {"password": {"type": "integer"}}},
+        {"propertyNames": {"maxLength": 12}},
+    ],
+    ids=["maxLength", "const", "if-pattern", "type", "propertyNames-of-a-key-that-holds-one"],
+)
 def test_a_user_rule_learns_nothing_of_a_secret(then, cli, tmp_path):
     """A user rule sees each secret as "****" (docs/security.md): a rule that would fire on the secret's length,
     value, beginning or type fires alike for any secret."""
     (tmp_path / "rules").mkdir()
-    (tmp_path / "rules/ORG900-probe.yaml").write_text(json.dumps({
-        "id": "ORG900", "slug": "probe", "severity": "error", "summary": "A probe", "given": DS, "then": then,
-        "docs": {"what": "w", "why": "w", "fix": "f"}, "examples": {"good": [], "bad": []}}))
+    (tmp_path / "rules/ORG900-probe.yaml").write_text(
+        json.dumps(
+            {
+                "id": "ORG900",
+                "slug": "probe",
+                "severity": "error",
+                "summary": "A probe",
+                "given": DS,
+                "then": then,
+                "docs": {"what": "w", "why": "w", "fix": "f"},
+                "examples": {"good": [], "bad": []},
+            }
+        )
+    )
     (tmp_path / ".lflint.toml").write_text('rule-paths = ["rules"]\nselect = ["ORG"]\n')
     shown = []
     for secret in (SECRET, "x", "Zq8" + SECRET + "0123456789", "12345"):
         job = json.loads(json.dumps(JOB))
         job["parameter"]["metadata_migration_parameter"]["datasource_parameter"].update(
-            {"password": int(secret) if secret.isdigit() else secret, f"password:{secret}": 1})
+            {"password": int(secret) if secret.isdigit() else secret, f"password:{secret}": 1}
+        )
         (tmp_path / "a.json").write_text(json.dumps(job, indent=2))
         shown.append(cli("check", "a.json", "--format", "json")[1])
     assert shown == [shown[0]] * 4
@@ -348,7 +417,7 @@ YAML_SHAPES = [
     lambda s: spec(f"      secret_key: {yaml_quoted(s)}\n", f"{yaml_quoted('password ' + s)}: 1\n"),
     lambda s: spec(f"      password: {yaml_quoted(s)} #{one_line(s)}\n"),
     lambda s: FLOW.format(ds=f"password: {yaml_quoted(s)}, x: 1 #{one_line(s)}", top=""),
-    lambda s: spec(f"      pasword: {yaml_quoted(s)}\n      \"p\\u0430ssword\": {yaml_quoted(s)}\n"),
+    lambda s: spec(f'      pasword: {yaml_quoted(s)}\n      "p\\u0430ssword": {yaml_quoted(s)}\n'),
     lambda s: spec(f"      {yaml_quoted('pasword;' + s)}: 1\n      secretKey: {yaml_quoted(s)}\n"),
     lambda s: spec(f"      password: !{one_line(s)} x\n"),
     lambda s: spec(f"      password: *{one_line(s)}\n"),
@@ -361,15 +430,17 @@ def one_line(text):
     return re.sub("[\r\n\x85\u2028\u2029]", " ", text)
 
 
-@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow,
-                                                                 HealthCheck.function_scoped_fixture])
+@settings(
+    max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow, HealthCheck.function_scoped_fixture]
+)
 @given(secrets, st.sampled_from(range(len(YAML_SHAPES) + 1)))
 @example("Qk9W a #, 'b' \"c\"", 0)
 def test_no_generated_secret_in_any_output(cli, tmp_path, secret, shape):
     if shape == len(YAML_SHAPES):
         job = json.loads(json.dumps(JOB))
         job["parameter"]["metadata_migration_parameter"]["datasource_parameter"].update(
-            {"password": secret, "password=" + secret: [secret], "x": 1})
+            {"password": secret, "password=" + secret: [secret], "x": 1}
+        )
         name, text = "a.json", json.dumps(job, ensure_ascii=False)
     else:
         name, text = "a.yaml", YAML_SHAPES[shape](secret)
@@ -386,13 +457,26 @@ def test_an_infinity_keeps_the_document_on_jsonschema_rs(cli, tmp_path, monkeypa
 
     monkeypatch.setattr(lflint.compiler, "search", refuse)  # what python-jsonschema's pattern keywords call
     (tmp_path / "rules").mkdir()
-    (tmp_path / "rules/ORG901-name.yaml").write_text(json.dumps({
-        "id": "ORG901", "slug": "name", "severity": "error", "summary": "s", "given": "",
-        "then": {"properties": {"name": {"pattern": "^(a+)+$"}}}, "docs": {"what": "w", "why": "w", "fix": "f"},
-        "examples": {"good": [], "bad": []}}))
+    (tmp_path / "rules/ORG901-name.yaml").write_text(
+        json.dumps(
+            {
+                "id": "ORG901",
+                "slug": "name",
+                "severity": "error",
+                "summary": "s",
+                "given": "",
+                "then": {"properties": {"name": {"pattern": "^(a+)+$"}}},
+                "docs": {"what": "w", "why": "w", "fix": "f"},
+                "examples": {"good": [], "bad": []},
+            }
+        )
+    )
     (tmp_path / ".lflint.toml").write_text('rule-paths = ["rules"]\n')
-    text = spec("      password: x\n").replace("hive_prod_migration", "a" * 31 + "!") \
+    text = (
+        spec("      password: x\n")
+        .replace("hive_prod_migration", "a" * 31 + "!")
         .replace("source_catalog: hive", "source_catalog: .inf")
+    )
     (tmp_path / "a.yaml").write_text(text)
     found = {(d["rule"], d["line"]) for d in json.loads(cli("check", "a.yaml", "--format", "json")[1])}
     assert ("ORG901", 1) in found and ("LF103", 10) in found
@@ -400,15 +484,27 @@ def test_an_infinity_keeps_the_document_on_jsonschema_rs(cli, tmp_path, monkeypa
 
 def test_additional_properties_names_only_the_fields_no_pattern_allows(cli, tmp_path):
     (tmp_path / "rules").mkdir()
-    (tmp_path / "rules/ORG900-policy.yaml").write_text(json.dumps({
-        "id": "ORG900", "slug": "policy", "severity": "error", "summary": "A policy", "given": DS,
-        "then": {"properties": {"jdbc_url": {}, "username": {}, "password": {}},
-                 "patternProperties": {"^x_": {"type": "string"}}, "additionalProperties": False},
-        "docs": {"what": "w", "why": "w", "fix": "f"}, "examples": {"good": [], "bad": []}}))
+    (tmp_path / "rules/ORG900-policy.yaml").write_text(
+        json.dumps(
+            {
+                "id": "ORG900",
+                "slug": "policy",
+                "severity": "error",
+                "summary": "A policy",
+                "given": DS,
+                "then": {
+                    "properties": {"jdbc_url": {}, "username": {}, "password": {}},
+                    "patternProperties": {"^x_": {"type": "string"}},
+                    "additionalProperties": False,
+                },
+                "docs": {"what": "w", "why": "w", "fix": "f"},
+                "examples": {"good": [], "bad": []},
+            }
+        )
+    )
     (tmp_path / ".lflint.toml").write_text('rule-paths = ["rules"]\nselect = ["ORG"]\n')
     job = json.loads(json.dumps(JOB))
     job["parameter"]["metadata_migration_parameter"]["datasource_parameter"].update({"x_ok": "v", "stray": 1})
     (tmp_path / "a.json").write_text(json.dumps(job))
     found = json.loads(cli("check", "a.json", "--format", "json")[1])
-    assert [d["message"] for d in found] == [
-        "`datasource_parameter` has a field this rule does not allow: `stray`"]
+    assert [d["message"] for d in found] == ["`datasource_parameter` has a field this rule does not allow: `stray`"]

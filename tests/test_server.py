@@ -17,8 +17,9 @@ BAD = GOOD.replace("conflict_strategy: UPSERT", "conflict_strategy: upsert")
 
 @pytest_lsp.fixture(config=ClientServerConfig(server_command=[sys.executable, "-m", "lflint", "server"]))
 async def client(lsp_client: LanguageClient, tmp_path):
-    await lsp_client.initialize_session(lsp.InitializeParams(
-        capabilities=client_capabilities("visual-studio-code"), root_uri=tmp_path.as_uri()))
+    await lsp_client.initialize_session(
+        lsp.InitializeParams(capabilities=client_capabilities("visual-studio-code"), root_uri=tmp_path.as_uri())
+    )
     yield
     await lsp_client.shutdown_session()
 
@@ -26,8 +27,9 @@ async def client(lsp_client: LanguageClient, tmp_path):
 def open_doc(client, path, text, version=1):
     path.write_text(text)
     uri = path.as_uri()
-    client.text_document_did_open(lsp.DidOpenTextDocumentParams(
-        lsp.TextDocumentItem(uri=uri, language_id="yaml", version=version, text=text)))
+    client.text_document_did_open(
+        lsp.DidOpenTextDocumentParams(lsp.TextDocumentItem(uri=uri, language_id="yaml", version=version, text=text))
+    )
     return uri
 
 
@@ -55,20 +57,33 @@ async def test_diagnostics_on_open_change_and_close(client: LanguageClient, tmp_
     assert "did you mean UPSERT" in found.message
 
     fix = lsp.TextDocumentContentChangePartial(range=found.range, text="UPSERT")
-    await diagnostics_after(client, lambda: client.text_document_did_change(lsp.DidChangeTextDocumentParams(
-        lsp.VersionedTextDocumentIdentifier(uri=uri, version=2), [fix])))
+    await diagnostics_after(
+        client,
+        lambda: client.text_document_did_change(
+            lsp.DidChangeTextDocumentParams(lsp.VersionedTextDocumentIdentifier(uri=uri, version=2), [fix])
+        ),
+    )
     assert not client.diagnostics[uri]  # from the unsaved buffer: the file on disk still says upsert
 
     broken = lsp.TextDocumentContentChangeWholeDocument(text=GOOD + "  oops: [unclosed\n")
-    await diagnostics_after(client, lambda: client.text_document_did_change(lsp.DidChangeTextDocumentParams(
-        lsp.VersionedTextDocumentIdentifier(uri=uri, version=3), [broken])))
+    await diagnostics_after(
+        client,
+        lambda: client.text_document_did_change(
+            lsp.DidChangeTextDocumentParams(lsp.VersionedTextDocumentIdentifier(uri=uri, version=3), [broken])
+        ),
+    )
     assert [d.code for d in client.diagnostics[uri]] == ["LF001"]
-    hover = await client.text_document_hover_async(lsp.HoverParams(  # a broken buffer still gets answers
-        lsp.TextDocumentIdentifier(uri=uri), lsp.Position(0, 1)))
+    hover = await client.text_document_hover_async(
+        lsp.HoverParams(  # a broken buffer still gets answers
+            lsp.TextDocumentIdentifier(uri=uri), lsp.Position(0, 1)
+        )
+    )
     assert "**name**" in hover.contents.value
 
-    await diagnostics_after(client, lambda: client.text_document_did_close(lsp.DidCloseTextDocumentParams(
-        lsp.TextDocumentIdentifier(uri=uri))))
+    await diagnostics_after(
+        client,
+        lambda: client.text_document_did_close(lsp.DidCloseTextDocumentParams(lsp.TextDocumentIdentifier(uri=uri))),
+    )
     assert not client.diagnostics[uri]
 
 
@@ -87,13 +102,15 @@ async def test_inline_suppressions_config_and_utf16_columns(client: LanguageClie
 @pytest.mark.asyncio
 async def test_hover_shows_field_docs_and_rule_docs(client: LanguageClient, tmp_path):
     uri, _ = await open_bad(client, tmp_path)
-    on_key = await client.text_document_hover_async(lsp.HoverParams(
-        lsp.TextDocumentIdentifier(uri=uri), lsp.Position(7, 8)))
-    assert "**conflict_strategy**" in on_key.contents.value and "`\"UPSERT\"`" in on_key.contents.value
+    on_key = await client.text_document_hover_async(
+        lsp.HoverParams(lsp.TextDocumentIdentifier(uri=uri), lsp.Position(7, 8))
+    )
+    assert "**conflict_strategy**" in on_key.contents.value and '`"UPSERT"`' in on_key.contents.value
     assert "What to do with metadata that exists already" in on_key.contents.value
     assert on_key.range == lsp.Range(lsp.Position(7, 4), lsp.Position(7, 21))
-    on_value = await client.text_document_hover_async(lsp.HoverParams(
-        lsp.TextDocumentIdentifier(uri=uri), lsp.Position(7, 25)))
+    on_value = await client.text_document_hover_async(
+        lsp.HoverParams(lsp.TextDocumentIdentifier(uri=uri), lsp.Position(7, 25))
+    )
     assert "**LF104 invalid-value**" in on_value.contents.value and "[Rule docs](" in on_value.contents.value
 
 
@@ -103,17 +120,22 @@ async def test_completion_offers_missing_keys_and_enum_values(client: LanguageCl
     text = GOOD + "    exe\n"
     await diagnostics_after(client, lambda: open_doc(client, path, text))
     uri = path.as_uri()
-    keys = await client.text_document_completion_async(lsp.CompletionParams(
-        lsp.TextDocumentIdentifier(uri=uri), lsp.Position(11, 7)))
+    keys = await client.text_document_completion_async(
+        lsp.CompletionParams(lsp.TextDocumentIdentifier(uri=uri), lsp.Position(11, 7))
+    )
     labels = {item.label for item in keys.items}
     assert {"execute_frequency", "execute_strategy", "principals"} <= labels
     assert "conflict_strategy" not in labels and "name" not in labels  # present already / not in this block
 
     text = GOOD + "    execute_frequency: \n"
-    client.text_document_did_change(lsp.DidChangeTextDocumentParams(
-        lsp.VersionedTextDocumentIdentifier(uri=uri, version=2), [lsp.TextDocumentContentChangeWholeDocument(text)]))
-    values = await client.text_document_completion_async(lsp.CompletionParams(
-        lsp.TextDocumentIdentifier(uri=uri), lsp.Position(11, 23)))
+    client.text_document_did_change(
+        lsp.DidChangeTextDocumentParams(
+            lsp.VersionedTextDocumentIdentifier(uri=uri, version=2), [lsp.TextDocumentContentChangeWholeDocument(text)]
+        )
+    )
+    values = await client.text_document_completion_async(
+        lsp.CompletionParams(lsp.TextDocumentIdentifier(uri=uri), lsp.Position(11, 23))
+    )
     assert [item.label for item in values.items] == ["MONTHLY", "WEEKLY", "DAILY", "HOURLY"]
 
 
@@ -122,33 +144,44 @@ async def test_completion_in_json_and_in_a_list_of_values(client: LanguageClient
     text = '{"name": "x", "type": "METADATA_MIGRATION", "parameter": {"metadata_migration_parameter": {\n  "sync_'
     path = tmp_path / "m.lfjob.json"
     await diagnostics_after(client, lambda: open_doc(client, path, text))
-    keys = await client.text_document_completion_async(lsp.CompletionParams(
-        lsp.TextDocumentIdentifier(uri=path.as_uri()), lsp.Position(1, 7)))
+    keys = await client.text_document_completion_async(
+        lsp.CompletionParams(lsp.TextDocumentIdentifier(uri=path.as_uri()), lsp.Position(1, 7))
+    )
     sync = next(i for i in keys.items if i.label == "sync_objects")
     assert sync.text_edit.new_text == '"sync_objects": '  # replaces the typed '"sync_', quote and all
     assert sync.text_edit.range == lsp.Range(lsp.Position(1, 2), lsp.Position(1, 7))
-    present = await client.text_document_completion_async(lsp.CompletionParams(  # the block is there already
-        lsp.TextDocumentIdentifier(uri=path.as_uri()), lsp.Position(0, 58)))
+    present = await client.text_document_completion_async(
+        lsp.CompletionParams(  # the block is there already
+            lsp.TextDocumentIdentifier(uri=path.as_uri()), lsp.Position(0, 58)
+        )
+    )
     assert not present.items
     path = tmp_path / "n.lfjob.json"
     await diagnostics_after(client, lambda: open_doc(client, path, '{"type": "METADATA_MIGRATION", "parameter": {'))
-    parameter = await client.text_document_completion_async(lsp.CompletionParams(  # the block of this type only
-        lsp.TextDocumentIdentifier(uri=path.as_uri()), lsp.Position(0, 45)))
+    parameter = await client.text_document_completion_async(
+        lsp.CompletionParams(  # the block of this type only
+            lsp.TextDocumentIdentifier(uri=path.as_uri()), lsp.Position(0, 45)
+        )
+    )
     assert [i.label for i in parameter.items] == ["metadata_migration_parameter"]
 
     path = tmp_path / "m.lfjob.yaml"
     text = "type: METADATA_MIGRATION\nparameter:\n  metadata_migration_parameter:\n    sync_objects:\n      - \n"
     await diagnostics_after(client, lambda: open_doc(client, path, text))
-    values = await client.text_document_completion_async(lsp.CompletionParams(
-        lsp.TextDocumentIdentifier(uri=path.as_uri()), lsp.Position(4, 8)))
+    values = await client.text_document_completion_async(
+        lsp.CompletionParams(lsp.TextDocumentIdentifier(uri=path.as_uri()), lsp.Position(4, 8))
+    )
     assert [i.label for i in values.items] == ["DATABASE", "FUNCTION", "TABLE", "PARTITION"]
 
 
 @pytest.mark.asyncio
 async def test_code_actions_apply_the_suggestion_or_suppress(client: LanguageClient, tmp_path):
     uri, found = await open_bad(client, tmp_path)
-    actions = await client.text_document_code_action_async(lsp.CodeActionParams(
-        lsp.TextDocumentIdentifier(uri=uri), found.range, lsp.CodeActionContext(diagnostics=[found])))
+    actions = await client.text_document_code_action_async(
+        lsp.CodeActionParams(
+            lsp.TextDocumentIdentifier(uri=uri), found.range, lsp.CodeActionContext(diagnostics=[found])
+        )
+    )
     by_title = {a.title: a for a in actions}
     replace = by_title["Replace with UPSERT"]
     assert replace.is_preferred and list(replace.edit.changes[uri]) == [lsp.TextEdit(found.range, "UPSERT")]
@@ -160,10 +193,12 @@ async def test_code_actions_apply_the_suggestion_or_suppress(client: LanguageCli
 async def test_files_lflint_does_not_lint_get_nothing(client: LanguageClient, tmp_path):
     path = tmp_path / "ci.yaml"
     open_doc(client, path, "on: push\njobs: {}\n")
-    hover = await client.text_document_hover_async(lsp.HoverParams(
-        lsp.TextDocumentIdentifier(uri=path.as_uri()), lsp.Position(0, 1)))
-    completion = await client.text_document_completion_async(lsp.CompletionParams(
-        lsp.TextDocumentIdentifier(uri=path.as_uri()), lsp.Position(1, 0)))
+    hover = await client.text_document_hover_async(
+        lsp.HoverParams(lsp.TextDocumentIdentifier(uri=path.as_uri()), lsp.Position(0, 1))
+    )
+    completion = await client.text_document_completion_async(
+        lsp.CompletionParams(lsp.TextDocumentIdentifier(uri=path.as_uri()), lsp.Position(1, 0))
+    )
     assert hover is None and completion is None
     spec = tmp_path / "sales.lfjob.yaml"  # the server handles notifications in order: once this one's diagnostics
     await diagnostics_after(client, lambda: open_doc(client, spec, BAD))  # are in, ci.yaml's would be too
@@ -173,22 +208,40 @@ async def test_files_lflint_does_not_lint_get_nothing(client: LanguageClient, tm
 
 @pytest.mark.asyncio
 async def test_json_fix_keeps_quotes_and_a_broken_config_is_shown(client: LanguageClient, tmp_path):
-    spec = {"name": "discover_sales", "type": "METADATA_DISCOVERY", "parameter": {"metadata_discovery_parameter": {
-        "data_location": "obs://lake/raw", "target_catalog": "hive", "target_database": "sales",
-        "conflict_strategy": "upsert", "file_discovery_type": "PARQUET", "log_location": "obs://lake/logs",
-        "instance_id": "2180518f42b84947b20badfc53981a25"}}}
+    spec = {
+        "name": "discover_sales",
+        "type": "METADATA_DISCOVERY",
+        "parameter": {
+            "metadata_discovery_parameter": {
+                "data_location": "obs://lake/raw",
+                "target_catalog": "hive",
+                "target_database": "sales",
+                "conflict_strategy": "upsert",
+                "file_discovery_type": "PARQUET",
+                "log_location": "obs://lake/logs",
+                "instance_id": "2180518f42b84947b20badfc53981a25",
+            }
+        },
+    }
     path = tmp_path / "sales.lfjob.json"
     await diagnostics_after(client, lambda: open_doc(client, path, json.dumps(spec, indent=2)))
     uri = path.as_uri()
     [found] = client.diagnostics[uri]
-    actions = await client.text_document_code_action_async(lsp.CodeActionParams(
-        lsp.TextDocumentIdentifier(uri=uri), found.range, lsp.CodeActionContext(diagnostics=[found])))
+    actions = await client.text_document_code_action_async(
+        lsp.CodeActionParams(
+            lsp.TextDocumentIdentifier(uri=uri), found.range, lsp.CodeActionContext(diagnostics=[found])
+        )
+    )
     assert [a.title for a in actions] == ['Replace with "UPSERT"']  # JSON has no comments to suppress with
 
     config = tmp_path / ".lflint.toml"
     config.write_text("selekt = []\n")  # saved in the editor: the open specs are linted again
-    await diagnostics_after(client, lambda: client.text_document_did_save(lsp.DidSaveTextDocumentParams(
-        lsp.TextDocumentIdentifier(uri=config.as_uri()))))
+    await diagnostics_after(
+        client,
+        lambda: client.text_document_did_save(
+            lsp.DidSaveTextDocumentParams(lsp.TextDocumentIdentifier(uri=config.as_uri()))
+        ),
+    )
     [config_error] = client.diagnostics[uri]
     assert "unknown key 'selekt'" in config_error.message and "did you mean 'select'" in config_error.message
 
@@ -206,8 +259,9 @@ async def test_hostile_buffers_and_positions_never_cost_the_server(client: Langu
     good = tmp_path / "good.lfjob.yaml"  # still answering, and with the right answers
     await diagnostics_after(client, lambda: open_doc(client, good, GOOD))
     assert not client.diagnostics[good.as_uri()]
-    hover = await client.text_document_hover_async(lsp.HoverParams(lsp.TextDocumentIdentifier(uri=good.as_uri()),
-                                                                   lsp.Position(0, 1)))
+    hover = await client.text_document_hover_async(
+        lsp.HoverParams(lsp.TextDocumentIdentifier(uri=good.as_uri()), lsp.Position(0, 1))
+    )
     assert "**name**" in hover.contents.value
     empty = tmp_path / "empty.lfjob.yaml"
     await diagnostics_after(client, lambda: open_doc(client, empty, ""))
@@ -230,8 +284,13 @@ def test_an_internal_error_is_published_not_swallowed(monkeypatch, tmp_path):
 
     published = []
     document = SimpleNamespace(source=GOOD, version=3)
-    ls = SimpleNamespace(pending={}, reported={}, workspace=SimpleNamespace(get_text_document=lambda uri: document),
-                         text_document_publish_diagnostics=published.append, window_log_message=print)
+    ls = SimpleNamespace(
+        pending={},
+        reported={},
+        workspace=SimpleNamespace(get_text_document=lambda uri: document),
+        text_document_publish_diagnostics=published.append,
+        window_log_message=print,
+    )
     monkeypatch.setattr(server.Runner, "lint_bytes", lambda *a: {}["boom"])
     server.lint(ls, (tmp_path / "a.lfjob.yaml").as_uri())
     [params] = published
@@ -249,8 +308,11 @@ async def test_diagnostics_never_carry_a_secret(client: LanguageClient, tmp_path
     assert found.code == "LF102" and "`password:****`" in found.message
     assert "Zq8vK" not in json.dumps([found.message, found.data])
     assert found.range == lsp.Range(lsp.Position(4, 4), lsp.Position(4, 8))  # the mask's width, not the key's
-    actions = await client.text_document_code_action_async(lsp.CodeActionParams(
-        lsp.TextDocumentIdentifier(uri=path.as_uri()), found.range, lsp.CodeActionContext(diagnostics=[found])))
+    actions = await client.text_document_code_action_async(
+        lsp.CodeActionParams(
+            lsp.TextDocumentIdentifier(uri=path.as_uri()), found.range, lsp.CodeActionContext(diagnostics=[found])
+        )
+    )
     assert [a.title for a in actions] == ["Suppress LF102 on this line"]  # an edit there would rewrite the secret
 
 
@@ -274,9 +336,16 @@ async def test_a_quick_fix_after_a_flow_style_secret_edits_exactly_its_token(cli
     await diagnostics_after(client, lambda: open_doc(client, path, text))
     uri = path.as_uri()
     found = [d for d in client.diagnostics[uri] if d.code == "LF104"]
-    assert [d.range for d in found] == [lsp.Range(lsp.Position(3, text.split("\n")[3].index("upsert")),
-                                                  lsp.Position(3, text.split("\n")[3].index("upsert") + 6))]
-    actions = await client.text_document_code_action_async(lsp.CodeActionParams(
-        lsp.TextDocumentIdentifier(uri=uri), found[0].range, lsp.CodeActionContext(diagnostics=found)))
+    assert [d.range for d in found] == [
+        lsp.Range(
+            lsp.Position(3, text.split("\n")[3].index("upsert")),
+            lsp.Position(3, text.split("\n")[3].index("upsert") + 6),
+        )
+    ]
+    actions = await client.text_document_code_action_async(
+        lsp.CodeActionParams(
+            lsp.TextDocumentIdentifier(uri=uri), found[0].range, lsp.CodeActionContext(diagnostics=found)
+        )
+    )
     [replace] = [a for a in actions if a.title == "Replace with UPSERT"]
     assert _apply(text, replace.edit.changes[uri]) == text.replace("upsert", "UPSERT")

@@ -55,13 +55,17 @@ def write_rule(tmp_path, then, given="parameter.*"):
 
 # -- Network -----------------------------------------------------------------------------------------------------
 
-@pytest.mark.parametrize("then", [
-    '{"$schema": "URL/meta"}',
-    '{properties: {log_location: {"$schema": "URL/meta", type: string}}}',
-    '{properties: {log_location: {"$ref": "URL/ref"}}}',
-    '{properties: {log_location: {"$id": "URL/base/", "$ref": "other"}}}',
-    '{properties: {log_location: {"$ref": "file:///etc/hostname"}}}',
-])
+
+@pytest.mark.parametrize(
+    "then",
+    [
+        '{"$schema": "URL/meta"}',
+        '{properties: {log_location: {"$schema": "URL/meta", type: string}}}',
+        '{properties: {log_location: {"$ref": "URL/ref"}}}',
+        '{properties: {log_location: {"$id": "URL/base/", "$ref": "other"}}}',
+        '{properties: {log_location: {"$ref": "file:///etc/hostname"}}}',
+    ],
+)
 def test_a_rule_naming_a_uri_is_refused_and_nothing_is_fetched(run, tmp_path, server, then):
     url, seen = server
     rule = write_rule(tmp_path, then.replace("URL", url))
@@ -72,19 +76,25 @@ def test_a_rule_naming_a_uri_is_refused_and_nothing_is_fetched(run, tmp_path, se
 
 
 def test_the_meta_schema_itself_is_allowed(run, tmp_path):
-    write_rule(tmp_path, '{"$schema": "https://json-schema.org/draft/2020-12/schema", '
-                         'properties: {log_location: {pattern: "^obs://corp-logs/"}}}')
+    write_rule(
+        tmp_path,
+        '{"$schema": "https://json-schema.org/draft/2020-12/schema", '
+        'properties: {log_location: {pattern: "^obs://corp-logs/"}}}',
+    )
     (tmp_path / "a.lfjob.yaml").write_text(GOOD)
     code, out = run("check", "a.lfjob.yaml")
     assert code == 1 and "ORG009" in out
 
 
-@pytest.mark.parametrize("schema", [
-    {"properties": {"a": {"$schema": "URL/meta"}}},
-    {"$ref": "URL/ref"},
-    {"$id": "URL/base/", "$ref": "other"},
-    {"$ref": "file:///etc/hostname"},
-])
+@pytest.mark.parametrize(
+    "schema",
+    [
+        {"properties": {"a": {"$schema": "URL/meta"}}},
+        {"$ref": "URL/ref"},
+        {"$id": "URL/base/", "$ref": "other"},
+        {"$ref": "file:///etc/hostname"},
+    ],
+)
 def test_every_schema_is_compiled_offline(server, schema):
     """Below the rule checks: both validators refuse every URI themselves (a built-in schema cannot fetch)."""
     import json
@@ -94,10 +104,11 @@ def test_every_schema_is_compiled_offline(server, schema):
 
     url, seen = server
     schema = json.loads(json.dumps(schema).replace("URL", url))
-    for validate in (lambda: compile_schema(schema).is_valid({"a": 1}),
-                     lambda: list(VALIDATORS.python(Rule(Path("r.yaml"), id="ORG009", then=schema)).iter_errors({})),
-                     lambda: list(VALIDATORS.python(Rule(Path("r.yaml"), id="ORG009", then=schema)).iter_errors(
-                         {"a": 1}))):
+    for validate in (
+        lambda: compile_schema(schema).is_valid({"a": 1}),
+        lambda: list(VALIDATORS.python(Rule(Path("r.yaml"), id="ORG009", then=schema)).iter_errors({})),
+        lambda: list(VALIDATORS.python(Rule(Path("r.yaml"), id="ORG009", then=schema)).iter_errors({"a": 1})),
+    ):
         with contextlib.suppress(Exception):  # refusing is the point; how each library says so is its own
             validate()
     assert seen == []
@@ -123,12 +134,15 @@ def test_a_hostile_placeholder_cannot_hang_the_secret_check(tmp_path):
     assert result.returncode == 1 and '"LF501"' in result.stdout and HOSTILE not in result.stdout
 
 
-@pytest.mark.parametrize("then", [
-    '{properties: {target_database: {pattern: "^(a+)+$"}}}',
-    '{propertyNames: {pattern: "^(a+)+$"}}',
-    '{patternProperties: {"^(a+)+$|^target_": {type: integer}}}',
-    '{patternProperties: {"^(a+)+$|^[a-z_]+$": true}, additionalProperties: {type: string}}',
-])
+@pytest.mark.parametrize(
+    "then",
+    [
+        '{properties: {target_database: {pattern: "^(a+)+$"}}}',
+        '{propertyNames: {pattern: "^(a+)+$"}}',
+        '{patternProperties: {"^(a+)+$|^target_": {type: integer}}}',
+        '{patternProperties: {"^(a+)+$|^[a-z_]+$": true}, additionalProperties: {type: string}}',
+    ],
+)
 @pytest.mark.parametrize("extra", ["", "\n    7: x"])  # a non-string key sends the spec to python-jsonschema
 def test_a_hostile_rule_pattern_cannot_hang(tmp_path, then, extra):
     write_rule(tmp_path, then)
@@ -138,11 +152,14 @@ def test_a_hostile_rule_pattern_cannot_hang(tmp_path, then, extra):
     assert result.returncode == 1 and '"ORG009"' in result.stdout, result.stderr
 
 
-@pytest.mark.parametrize(("pattern", "reason"), [
-    (r"(?P<n>a)(?P=n)", "is not a regular expression lflint can run"),  # Python's dialect, not ECMA-262's
-    (r"^(?=(a+)+$)", "look-around or a back-reference"),  # would backtrack: users' patterns run in linear time
-    (r"(a)\1", "look-around or a back-reference"),
-])
+@pytest.mark.parametrize(
+    ("pattern", "reason"),
+    [
+        (r"(?P<n>a)(?P=n)", "is not a regular expression lflint can run"),  # Python's dialect, not ECMA-262's
+        (r"^(?=(a+)+$)", "look-around or a back-reference"),  # would backtrack: users' patterns run in linear time
+        (r"(a)\1", "look-around or a back-reference"),
+    ],
+)
 def test_a_pattern_lflint_will_not_run_is_a_config_or_rule_error(run, tmp_path, pattern, reason):
     (tmp_path / "a.lfjob.yaml").write_text(GOOD)
     (tmp_path / ".lflint.toml").write_text(f"placeholder = '{pattern}'\n")  # TOML and YAML '': no escapes
@@ -180,11 +197,12 @@ def test_a_second_run_is_answered_from_the_cache(run, tmp_path):
     assert second[0] == 1 and "2 of 2 files answered from the cache" in second[1]
     assert first[1].replace("0 of 2", "2 of 2") == second[1]  # excerpt and all
     assert "conflict_strategy: upsert" in second[1] and "upsert" not in cache_file(tmp_path).read_text().replace(
-        '\\"upsert\\"', "")  # the excerpt is read again from the file, never from the cache
+        '\\"upsert\\"', ""
+    )  # the excerpt is read again from the file, never from the cache
 
 
 def _changed(fields, index, value):
-    return fields[:index] + [value] + fields[index + 1:]
+    return fields[:index] + [value] + fields[index + 1 :]
 
 
 def _forgeries(entry, sign):
@@ -199,12 +217,18 @@ def _forgeries(entry, sign):
         "the real signature on other findings": [key, [], mac],
     }
     signed = {  # even with this user's key (which a forger does not have), only findings this run could report
-        "an unknown rule": _changed(fields, 5, "LF999"), "another rule's slug": _changed(fields, 6, "missing-field"),
-        "another severity": _changed(fields, 7, "info"), "an unknown severity": _changed(fields, 7, "fatal"),
-        "a line of 0": _changed(fields, 1, 0), "a line that is true": _changed(fields, 1, True),
-        "a float column": _changed(fields, 2, 1.5), "a message that is not text": _changed(fields, 8, ["x"]),
-        "a pointer that is not one": _changed(fields, 9, "parameter"), "too few fields": fields[:10],
-        "an end before its start": _changed(fields, 3, 0), "not a list": "finding",
+        "an unknown rule": _changed(fields, 5, "LF999"),
+        "another rule's slug": _changed(fields, 6, "missing-field"),
+        "another severity": _changed(fields, 7, "info"),
+        "an unknown severity": _changed(fields, 7, "fatal"),
+        "a line of 0": _changed(fields, 1, 0),
+        "a line that is true": _changed(fields, 1, True),
+        "a float column": _changed(fields, 2, 1.5),
+        "a message that is not text": _changed(fields, 8, ["x"]),
+        "a pointer that is not one": _changed(fields, 9, "parameter"),
+        "too few fields": fields[:10],
+        "an end before its start": _changed(fields, 3, 0),
+        "not a list": "finding",
     }
     return unsigned | {f"signed, {what}": [key, [f], sign(key, [f])] for what, f in signed.items()}
 
@@ -231,7 +255,9 @@ def test_a_forged_or_damaged_entry_is_a_miss(run, tmp_path, user_cache_home):
     for what, forged in _forgeries(entry, sign).items():
         path.write_text(json.dumps({"bad.lfjob.yaml": forged}))
         code, out = run("check", "bad.lfjob.yaml", "--cache", "--statistics")
-        assert (code, out) == (1, expected[1] + "    1  LF104  invalid-value\n0 of 1 file answered from the cache\n"), what
+        assert (code, out) == (1, expected[1] + "    1  LF104  invalid-value\n0 of 1 file answered from the cache\n"), (
+            what
+        )
 
 
 def test_a_cache_from_another_user_or_machine_is_a_miss(run, tmp_path, user_cache_home, monkeypatch):
@@ -309,6 +335,7 @@ _SUMMARY = re.compile(r"(All checks passed|Found \d+ problems?) [^\r\n]*\.")
 def _reports(directory, name):
     """Every format's report of one file, each as its consumer reads it; fails on anything a consumer would
     reject (not UTF-8, not well-formed, a line that is not a finding)."""
+
     def check(fmt):
         result = CliRunner().invoke(main, ["check", name, "--format", fmt, "--no-color"])
         assert not result.exception or isinstance(result.exception, SystemExit), result.exception
@@ -349,8 +376,15 @@ _NAMES = st.text(st.characters(blacklist_characters="/\0", blacklist_categories=
 @example(key="a\nsrc/other.yaml:1:1: LF101 [error] fake", value="\x00")
 @example(key="\u2028\u202e", value="\udc80")
 def test_every_format_stays_valid_whatever_the_keys(key, value):
-    spec = _json.loads(_json.dumps({"name": "x", "type": "METADATA_DISCOVERY", "parameter": {
-        "metadata_discovery_parameter": {key: value, "data_location": value}}}))
+    spec = _json.loads(
+        _json.dumps(
+            {
+                "name": "x",
+                "type": "METADATA_DISCOVERY",
+                "parameter": {"metadata_discovery_parameter": {key: value, "data_location": value}},
+            }
+        )
+    )
     with tempfile.TemporaryDirectory() as directory:
         Path(directory, "a.lfjob.json").write_text(_json.dumps(spec))  # ASCII: escapes hold every character
         found = _reports(directory, "a.lfjob.json")
@@ -358,8 +392,12 @@ def test_every_format_stays_valid_whatever_the_keys(key, value):
 
 
 @settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
-@given(name=_NAMES | st.binary(min_size=1, max_size=20).map(os.fsdecode).filter(lambda n: "/" not in n and
-                                                                                   "\0" not in n and n not in ".."))
+@given(
+    name=_NAMES
+    | st.binary(min_size=1, max_size=20)
+    .map(os.fsdecode)
+    .filter(lambda n: "/" not in n and "\0" not in n and n not in "..")
+)
 @example(name="a\nb:1:1: LF101 [error] fake.yaml")
 @example(name="\x1b[2J,x:y%0A.yaml")
 @example(name=os.fsdecode(b"\xff\xfe.yaml"))
@@ -374,6 +412,7 @@ def test_every_format_stays_valid_whatever_the_file_name(name):
 
 
 # -- --output-file -----------------------------------------------------------------------------------------------
+
 
 def test_the_report_file_respects_the_umask(run, tmp_path):
     import stat
@@ -409,5 +448,8 @@ def test_a_report_that_cannot_be_written_is_one_line(tmp_path, output):
     """A directory that cannot be made or written (a file in the way; a read-only file system, even for root)."""
     (tmp_path / "a.lfjob.yaml").write_text(BROKEN)
     result = lflint_subprocess("check", "a.lfjob.yaml", "-o", output, cwd=tmp_path)
-    assert result.returncode == 2 and result.stderr.startswith("lflint: error: cannot write ") and \
-        result.stderr.count("\n") == 1, result.stderr
+    assert (
+        result.returncode == 2
+        and result.stderr.startswith("lflint: error: cannot write ")
+        and result.stderr.count("\n") == 1
+    ), result.stderr

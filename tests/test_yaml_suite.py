@@ -6,7 +6,6 @@ import warnings
 from pathlib import Path
 
 import pytest
-
 from yaml_suite import UNREADABLE, cases, lflint, lflint_report, same
 
 CASES = cases()

@@ -58,7 +58,7 @@ def same(a, b) -> bool:
     if isinstance(a, str) or isinstance(b, str):
         return type(a) is type(b) is str and a == b
     if isinstance(a, list) and isinstance(b, list):
-        return len(a) == len(b) and all(same(x, y) for x, y in zip(a, b))
+        return len(a) == len(b) and all(same(x, y) for x, y in zip(a, b, strict=True))
     if isinstance(a, dict) and isinstance(b, dict):
         return a.keys() == b.keys() and all(same(a[k], b[k]) for k in a)
     return False
@@ -173,10 +173,14 @@ def peers_report(all_cases: list[Case]) -> str:
     rows = ["| category | cases | " + " | ".join(names) + " |", "| --- | ---: |" + " ---: |" * len(names)]
     for category in (*CATEGORIES, None):
         group = [c for c in all_cases if category in (None, c.category)]
-        rows.append(f"| {category or '**all**'} | {len(group)} | " +
-                    " | ".join(str(sum(passes(c, f) for c in group)) for f in LOADERS.values()) + " |")
-    rows.append("| crashed | | " + " | ".join(str(sum(crashes(c, f) for c in all_cases)) for f in LOADERS.values())
-                + " |")
+        rows.append(
+            f"| {category or '**all**'} | {len(group)} | "
+            + " | ".join(str(sum(passes(c, f) for c in group)) for f in LOADERS.values())
+            + " |"
+        )
+    rows.append(
+        "| crashed | | " + " | ".join(str(sum(crashes(c, f) for c in all_cases)) for f in LOADERS.values()) + " |"
+    )
     return "\n".join(rows) + "\n"
 
 

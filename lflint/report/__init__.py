@@ -36,6 +36,7 @@ def render(fmt: str, diagnostics, context: Context) -> str:
 
     return importlib.import_module(f"{__name__}.{fmt}").render(diagnostics, context)
 
+
 _SURROGATE = re.compile("[\ud800-\udfff]")
 
 
@@ -67,6 +68,13 @@ def fingerprint(d) -> str:
     """Stable while unrelated lines move: built from the file, document, rule and JSON pointer, not the line."""
     import hashlib  # only the formats with fingerprints pay for it
 
-    key = "\0".join((relative_uri(d.file), str(d.document), d.rule, d.pointer or f"{d.line}:{d.column}",
-                     d.message if not d.pointer else ""))
+    key = "\0".join(
+        (
+            relative_uri(d.file),
+            str(d.document),
+            d.rule,
+            d.pointer or f"{d.line}:{d.column}",
+            d.message if not d.pointer else "",
+        )
+    )
     return hashlib.sha256(key.encode("utf-8", "surrogatepass")).hexdigest()  # a JSON spec may hold a lone surrogate

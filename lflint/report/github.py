@@ -18,4 +18,6 @@ def render(diagnostics, context):
     return "".join(
         f"::{COMMANDS[d.severity]} file={_property(printable(relative_uri(d.file)))},line={d.line},col={d.column},"
         f"endLine={d.end_line},endColumn={d.end_column},title={_property(f'{d.rule} ({d.name})')}::"
-        f"{_data(d.message)}\n" for d in diagnostics)
+        f"{_data(d.message)}\n"
+        for d in diagnostics
+    )

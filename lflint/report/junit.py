@@ -12,17 +12,25 @@ def render(diagnostics, context):
     for d in diagnostics:
         by_case[(d.file, d.document)].append(d)
     cases = sorted(set(by_case) | {(p, 0) for p in context.paths})
-    suite = ET.Element("testsuite", name="lflint", tests=str(len(cases)),
-                       failures=str(sum(1 for c in cases if by_case.get(c))), errors="0", skipped="0")
+    suite = ET.Element(
+        "testsuite",
+        name="lflint",
+        tests=str(len(cases)),
+        failures=str(sum(1 for c in cases if by_case.get(c))),
+        errors="0",
+        skipped="0",
+    )
     for file, document in cases:
         path = printable(relative_uri(file))  # XML 1.0 cannot hold most control characters, even escaped
         case = ET.SubElement(suite, "testcase", classname=path, name=f"document {document}", file=path)
         found = by_case.get((file, document))
         if found:
-            failure = ET.SubElement(case, "failure", type=found[0].rule,
-                                    message=f"{len(found)} finding{'s' if len(found) != 1 else ''}")
-            failure.text = "\n".join(f"{path}:{d.line}:{d.column}: {d.rule} [{d.severity}] {printable(d.message)}"
-                                     for d in found)
+            failure = ET.SubElement(
+                case, "failure", type=found[0].rule, message=f"{len(found)} finding{'s' if len(found) != 1 else ''}"
+            )
+            failure.text = "\n".join(
+                f"{path}:{d.line}:{d.column}: {d.rule} [{d.severity}] {printable(d.message)}" for d in found
+            )
     root = ET.Element("testsuites", name="lflint", tests=suite.get("tests"), failures=suite.get("failures"))
     root.append(suite)
     ET.indent(root)

@@ -9,26 +9,40 @@ LEVELS = {"error": "error", "warning": "warning", "info": "note"}
 def render(diagnostics, context):
     ordered = sorted({r.id: r for r in context.rules.values()}.values(), key=lambda r: r.id)
     index = {r.id: i for i, r in enumerate(ordered)}
-    descriptors = [{
-        "id": r.id,
-        "name": r.slug,
-        "shortDescription": {"text": r.summary},
-        "fullDescription": {"text": r.docs["what"]},
-        "help": {"text": f"{r.docs['why']}\n\nHow to fix: {r.docs['fix']}",
-                 "markdown": f"{r.docs['why']}\n\n**How to fix:** {r.docs['fix']}"},
-        "helpUri": r.url,
-        "defaultConfiguration": {"level": LEVELS[r.severity]},
-    } for r in ordered]
+    descriptors = [
+        {
+            "id": r.id,
+            "name": r.slug,
+            "shortDescription": {"text": r.summary},
+            "fullDescription": {"text": r.docs["what"]},
+            "help": {
+                "text": f"{r.docs['why']}\n\nHow to fix: {r.docs['fix']}",
+                "markdown": f"{r.docs['why']}\n\n**How to fix:** {r.docs['fix']}",
+            },
+            "helpUri": r.url,
+            "defaultConfiguration": {"level": LEVELS[r.severity]},
+        }
+        for r in ordered
+    ]
     results = []
     for d in diagnostics:
         result = {
             "ruleId": d.rule,
             "level": LEVELS[d.severity],
             "message": {"text": d.message},
-            "locations": [{"physicalLocation": {
-                "artifactLocation": {"uri": relative_uri(d.file), "uriBaseId": "%SRCROOT%"},
-                "region": {"startLine": d.line, "startColumn": d.column, "endLine": d.end_line,
-                           "endColumn": d.end_column}}}],
+            "locations": [
+                {
+                    "physicalLocation": {
+                        "artifactLocation": {"uri": relative_uri(d.file), "uriBaseId": "%SRCROOT%"},
+                        "region": {
+                            "startLine": d.line,
+                            "startColumn": d.column,
+                            "endLine": d.end_line,
+                            "endColumn": d.end_column,
+                        },
+                    }
+                }
+            ],
             "partialFingerprints": {"lflintFingerprint/v1": fingerprint(d)},
         }
         if d.rule in index:
@@ -39,11 +53,20 @@ def render(diagnostics, context):
     log = {
         "$schema": "https://json.schemastore.org/sarif-2.1.0.json",
         "version": "2.1.0",
-        "runs": [{
-            "tool": {"driver": {"name": "lflint", "version": __version__, "semanticVersion": __version__,
-                                "informationUri": "https://github.com/lflint/lflint", "rules": descriptors}},
-            "columnKind": "unicodeCodePoints",
-            "results": results,
-        }],
+        "runs": [
+            {
+                "tool": {
+                    "driver": {
+                        "name": "lflint",
+                        "version": __version__,
+                        "semanticVersion": __version__,
+                        "informationUri": "https://github.com/lflint/lflint",
+                        "rules": descriptors,
+                    }
+                },
+                "columnKind": "unicodeCodePoints",
+                "results": results,
+            }
+        ],
     }
     return json_text(log)

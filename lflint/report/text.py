@@ -23,15 +23,21 @@ def render(diagnostics, context):
 def block(d, excerpt: Excerpt | None, colour: bool = False) -> str:
     """One finding: its location, rule and message, then the source line with a caret under the span."""
     severity = _style(d.severity, _COLOURS[d.severity] + ";1", colour)
-    out = [f"{_style(printable(d.file), '1', colour)}:{d.line}:{d.column}: {_style(d.rule, '1', colour)} "
-           f"[{severity}] {printable(d.message)}"]
+    out = [
+        f"{_style(printable(d.file), '1', colour)}:{d.line}:{d.column}: {_style(d.rule, '1', colour)} "
+        f"[{severity}] {printable(d.message)}"
+    ]
     line = excerpt.text if excerpt else ""  # masked already where it was read (runner.excerpt_lines)
     if line.strip():  # the range is in true columns: the caret stands where they are in the masked line
         start, end = excerpt.columns(d.column, d.end_column)
         width = max(1, (end if d.end_line == d.line else len(line) + 1) - start)
         gutter = " " * len(str(d.line))
         caret = " " * (start - 1) + "^" * width
-        out += [f"{gutter} |", f"{d.line} | {same_width(line)}", f"{gutter} | {_style(caret, _COLOURS[d.severity], colour)}"]
+        out += [
+            f"{gutter} |",
+            f"{d.line} | {same_width(line)}",
+            f"{gutter} | {_style(caret, _COLOURS[d.severity], colour)}",
+        ]
     return "\n".join(out) + "\n"
 
 
