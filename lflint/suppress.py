@@ -14,10 +14,36 @@ from collections.abc import Callable
 
 from .diagnostic import Diagnostic
 
-DIRECTIVE = re.compile(
-    r"(?:^|\s)#\s*lflint:\s*(?P<kind>disable-next-line|disable-file|disable)\s*=\s*"
-    r"(?P<rules>[A-Za-z0-9_\-, ]*?)\s*(?:--\s.*|#.*)?$"
-)
+# A directive is its head (``# lflint: disable=``, the ``#`` first on the line or after a space), then the rules
+# (letters, digits, ``_-,`` and spaces), then optionally ``-- reason`` or a ``#`` comment. The head is a regular
+# expression; the rest is read by ``_rules`` in one pass (one regular expression for both backtracked cubically on
+# a run of spaces: docs/security.md, "Resources").
+HEAD = re.compile(r"(?:^|(?<=\s))#\s*lflint:\s*(?P<kind>disable-next-line|disable-file|disable)\s*=\s*")
+_RULE_CHARS = frozenset("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789_-, ")
+
+
+def _rules(line: str, start: int) -> str | None:
+    """The rules of a directive whose head ends at ``start``: the shortest run of rule characters after which only
+    spaces, then the end of the line, ``#...`` or ``-- ...``, follow; None if there is none."""
+    at = start
+    while True:
+        end = at
+        while end < len(line) and line[end].isspace():
+            end += 1
+        if end == len(line) or line[end] == "#" or (line.startswith("--", end) and line[end + 2 : end + 3].isspace()):
+            return line[start:at]
+        if not all(c in _RULE_CHARS for c in line[at : end + 1]):
+            return None
+        at = end + 1
+
+
+def find_directive(line: str) -> tuple[str, int, str] | None:
+    """The first directive of ``line``: its kind, the offset of its ``#`` and its rules text; None if none."""
+    for head in HEAD.finditer(line):
+        rules = _rules(line, head.end())
+        if rules is not None:
+            return head["kind"], head.start(), rules
+    return None
 
 
 def apply(
@@ -38,14 +64,13 @@ def apply(
     for number, line in enumerate(text.splitlines(), 1):
         if "lflint:" not in line:
             continue
-        match = DIRECTIVE.search(line)
-        if not match:
+        found = find_directive(line)
+        if not found:
             continue
-        kind = match["kind"]
+        kind, hash_at, rules = found
         scope = 0 if kind == "disable-file" else number + 1 if kind == "disable-next-line" else number
-        start = match.start() + line[match.start() :].index("#") + 1
-        for selector in filter(None, (s.strip() for s in match["rules"].split(","))):
-            directives.append([scope, number, start, len(line.rstrip()) + 1, selector, resolve(selector), False])
+        for selector in filter(None, (s.strip() for s in rules.split(","))):
+            directives.append([scope, number, hash_at + 1, len(line.rstrip()) + 1, selector, resolve(selector), False])
     kept = []
     for diagnostic in diagnostics:
         hit = [d for d in directives if d[5] == diagnostic.rule and d[0] in (0, diagnostic.line)]

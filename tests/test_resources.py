@@ -1,0 +1,58 @@
+"""Hostile inputs that once hung lflint, read without bound or crashed it (the audit of main, issues 11 and 12).
+
+Hang guards are subprocess timeouts (``lflint_subprocess``), never timed assertions."""
+
+import re
+
+from hypothesis import example, given
+from hypothesis import strategies as st
+
+from lflint.suppress import find_directive
+
+from conftest import GOOD, lflint_subprocess
+
+# The suppression regular expression lflint used before: the reference its one-pass reader must agree with.
+OLD_DIRECTIVE = re.compile(
+    r"(?:^|\s)#\s*lflint:\s*(?P<kind>disable-next-line|disable-file|disable)\s*=\s*"
+    r"(?P<rules>[A-Za-z0-9_\-, ]*?)\s*(?:--\s.*|#.*)?$"
+)
+PIECES = [
+    "#",
+    " ",
+    "\t",
+    "\u00a0",
+    "lflint:",
+    "disable",
+    "-file",
+    "-next-line",
+    "=",
+    "LF1",
+    "a_b",
+    ",",
+    "-",
+    "--",
+    "!",
+    "x y",
+    "# lflint: disable=",
+]
+
+
+def _selectors(rules):
+    return [s.strip() for s in rules.split(",") if s.strip()]
+
+
+@given(st.lists(st.sampled_from(PIECES), max_size=14).map("".join))
+@example("x  # lflint: disable=LF301, schedule-day-range  -- reviewed # more")
+@example("# lflint: disable=LF1 --x")
+@example("a# lflint: disable=LF1 # lflint: disable-file = LF2")
+def test_suppression_reader_agrees_with_the_old_regex(line):
+    found = OLD_DIRECTIVE.search(line)
+    expected = found and (found["kind"], found.start() + line[found.start() :].index("#"), _selectors(found["rules"]))
+    got = find_directive(line)
+    assert (got and (got[0], got[1], _selectors(got[2]))) == expected
+
+
+def test_a_suppression_comment_full_of_spaces_does_not_hang(tmp_path):
+    (tmp_path / "s.lfjob.yaml").write_text(GOOD + "# lflint: disable=" + " " * 20_000 + "!\n")
+    result = lflint_subprocess("check", "--isolated", "s.lfjob.yaml", cwd=tmp_path)  # took hours
+    assert (result.returncode, result.stderr) == (0, ""), result.stdout[-300:]
