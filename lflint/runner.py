@@ -184,8 +184,11 @@ class Runner:
         ]
         return self.linter_for(settings).lint(raw, filename, ignore)
 
-    def check_file(self, path: Path) -> FileResult:
+    def check_file(self, path: Path | Refused) -> FileResult:
         """One file's findings, with the lines they point at; answered from the cache when it is on."""
+        if isinstance(path, Refused):
+            name = str(path.path)
+            return FileResult(name, self._file_finding(self.settings_for(path.path), name, "LF007", path.reason))
         settings = self.settings_for(path)
         raw = read_regular(path, settings.max_file_size)
         if isinstance(raw, str):
@@ -262,9 +265,13 @@ class Runner:
             if self.cache is not None:
                 self.cache.save()
 
-    def expand(self, paths: Iterable[str | os.PathLike]) -> Iterator[Path]:
+    def expand(self, paths: Iterable[str | os.PathLike]) -> Iterator[Path | Refused]:
         """Files to lint: every file named, and the job specs (``include`` globs) found under each directory; a
-        directory the walk cannot read is yielded too, so that ``check_file`` reports it."""
+        directory the walk cannot read is yielded too, so that ``check_file`` reports it.
+
+        A walk does not enter a link to a directory, and does not read a link to a file outside the directory
+        walked (a committed link to ``/proc/self/environ`` would print the CI's environment): it is ``Refused``.
+        A file named (even a link) is read as given."""
         if isinstance(paths, (str, os.PathLike)):
             paths = [paths]
         for given in paths:
@@ -273,6 +280,7 @@ class Runner:
                 yield path
                 continue
             unreadable: list[OSError] = []
+            top = os.path.realpath(path)
             for directory, subdirs, files in os.walk(path, onerror=unreadable.append):
                 yield from _drain(unreadable)
                 settings = self.settings_in(Path(directory))
@@ -286,11 +294,28 @@ class Runner:
                 for name in files:
                     file = Path(os.path.join(directory, name))  # not `/ name`: pathlib would intern every name
                     if path_matches(file, root, settings.include) and not path_matches(file, root, settings.exclude):
-                        yield file
+                        yield _outside(file, top) or file
             yield from _drain(unreadable)
 
     def fails(self, diagnostic: Diagnostic) -> bool:
         return severity_rank(diagnostic.severity) >= severity_rank(self.settings_for(Path(diagnostic.file)).fail_on)
+
+
+class Refused(NamedTuple):
+    """A file a walk found but does not read, and why (reported as LF007)."""
+
+    path: Path
+    reason: str
+
+
+def _outside(file: Path, top: str) -> Refused | None:
+    """``file`` refused if it is a link whose target is not inside the walked directory ``top`` (resolved)."""
+    if not os.path.islink(file):
+        return None
+    target = os.path.realpath(file)
+    if target == top or target.startswith(top.rstrip(os.sep) + os.sep):
+        return None
+    return Refused(file, "a link to a file outside the directory walked; not read (name the file itself to lint it)")
 
 
 def _drain(errors: list[OSError]) -> Iterator[Path]:

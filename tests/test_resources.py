@@ -2,7 +2,9 @@
 
 Hang guards are subprocess timeouts (``lflint_subprocess``), never timed assertions."""
 
+import json
 import re
+from pathlib import Path
 
 from hypothesis import example, given
 from hypothesis import strategies as st
@@ -56,3 +58,27 @@ def test_a_suppression_comment_full_of_spaces_does_not_hang(tmp_path):
     (tmp_path / "s.lfjob.yaml").write_text(GOOD + "# lflint: disable=" + " " * 20_000 + "!\n")
     result = lflint_subprocess("check", "--isolated", "s.lfjob.yaml", cwd=tmp_path)  # took hours
     assert (result.returncode, result.stderr) == (0, ""), result.stdout[-300:]
+
+
+def test_a_walk_reads_no_link_that_leaves_the_tree(tmp_path, run_json):
+    outside = tmp_path / "outside"
+    outside.mkdir()
+    (outside / "creds.lfjob.yaml").write_text("https://bob:ghp_TOKEN@github.com\n")
+    (outside / "sub").mkdir()
+    (outside / "sub" / "deep.lfjob.yaml").write_text("ghp_DEEP: 1\n")
+    repo = tmp_path / "repo"
+    (repo / "specs").mkdir(parents=True)
+    (repo / "specs" / "good.lfjob.yaml").write_text(GOOD)
+    (repo / "env.lfjob.yaml").symlink_to("/proc/self/environ")
+    (repo / "creds.lfjob.yaml").symlink_to(outside / "creds.lfjob.yaml")
+    (repo / "up.lfjob.yaml").symlink_to("../outside/creds.lfjob.yaml")
+    (repo / "inside.lfjob.yaml").symlink_to("specs/good.lfjob.yaml")
+    (repo / "linked_dir").symlink_to(outside / "sub")
+    code, report = run_json("--isolated", str(repo))
+    found = {(Path(d["file"]).name, d["rule"]) for d in report}
+    assert found == {("creds.lfjob.yaml", "LF007"), ("env.lfjob.yaml", "LF007"), ("up.lfjob.yaml", "LF007")}
+    assert all("outside the directory walked" in d["message"] for d in report)
+    assert "ghp_" not in json.dumps(report) and code == 1
+    # a link named on the command line is read as given
+    code, report = run_json("--isolated", str(repo / "creds.lfjob.yaml"))
+    assert [d["rule"] for d in report] != ["LF007"]
