@@ -94,7 +94,8 @@ class Document:
 class Source:
     """One file's text, and where its secrets are (found from its documents, only when a report asks)."""
 
-    __slots__ = ("filename", "text", "is_json", "_line_starts", "documents", "complete", "found", "_secrets")
+    __slots__ = ("filename", "text", "is_json", "_line_starts", "documents", "complete", "found", "_secrets",
+                 "_by_line", "_unmapped")
 
     def __init__(self, filename: str, text: str, is_json: bool):
         self.filename, self.text, self.is_json = filename, text, is_json
@@ -103,6 +104,8 @@ class Source:
         self.complete = True  # False: loading stopped early, so part of the text has no spans
         self.found: list = []  # spans and key ranges of secrets as the loader met them (JSON: the scan did)
         self._secrets: list[tuple[int, int, int, int]] | None = None
+        self._by_line: dict[int, list[tuple[int, int, int, int]]] | None = None
+        self._unmapped: bool | None = None
 
     @property
     def secrets(self) -> list[tuple[int, int, int, int]]:
@@ -125,6 +128,16 @@ class Source:
                 comments.append((number, start, number, len(line.rstrip()) + 1))
         return _merge(ranges + comments) if comments else ranges
 
+    def _touching(self, number: int) -> list[tuple[int, int, int, int]]:
+        """The secrets (in order) that line ``number`` holds part of: an index, so that a report of many findings
+        over many secrets costs what it shows (a stream of documents, each with a secret and a finding)."""
+        if self._by_line is None:
+            self._by_line = {}
+            for r in self.secrets:
+                for line in range(r[0], r[2] + 1):
+                    self._by_line.setdefault(line, []).append(r)
+        return self._by_line.get(number, [])
+
     def line(self, number: int) -> str:
         """Line ``number`` (1-based) without its line break."""
         if self._line_starts is None:
@@ -137,15 +150,20 @@ class Source:
     def unmapped(self) -> bool:
         """Whether the text may hold a secret that no span marks: it did not load, and it names a secret key
         (or escapes a character, which could spell one)."""
-        return not self.complete and ("\\" in self.text or mentions_secret(self.text))
+        if self._unmapped is None:
+            self._unmapped = not self.complete and ("\\" in self.text or mentions_secret(self.text))
+        return self._unmapped
 
     def masked_line(self, number: int) -> Excerpt | None:
         """Line ``number`` as reports may show it: each secret that touches it shown as one ``MASK``, with where
         each mask stands; None when the file did not load and so may hold secrets that no span marks."""
-        if self.unmapped or not 0 < number <= self.text.count("\n") + 1:
+        if self.unmapped:
+            return None
+        self.position(0)  # the line starts
+        if not 0 < number <= len(self._line_starts):
             return None
         line, out, col, masks = self.line(number), "", 1, []
-        for l1, c1, l2, c2 in self.secrets:
+        for l1, c1, l2, c2 in self._touching(number):
             if l1 <= number <= l2:
                 start, end = (c1 if l1 == number else 1), (c2 if l2 == number else len(line) + 1)
                 out += line[col - 1 : start - 1]
@@ -157,7 +175,7 @@ class Source:
 
     def on_secret(self, rng: tuple[int, int, int, int]) -> bool:
         """Whether ``rng`` lies within a secret (or in a text that may hold secrets no span marks)."""
-        return self.unmapped or any(r[:2] <= rng[:2] and rng[2:] <= r[2:] for r in self.secrets)
+        return self.unmapped or any(r[:2] <= rng[:2] and rng[2:] <= r[2:] for r in self._touching(rng[0]))
 
     def mask_range(self, rng: tuple[int, int, int, int]) -> tuple[int, int, int, int]:
         """``rng`` as diagnostics give it, in true source columns: a range within a secret is ``MASK`` wide from
@@ -166,12 +184,13 @@ class Source:
         if self.unmapped:
             return (*rng[:2], rng[0], rng[1] + 1)
         start, end = rng[:2], rng[2:]
-        for r in self.secrets:
+        for r in self._touching(start[0]):
             if r[:2] <= start and end <= r[2:]:
                 return (*r[:2], r[0], r[1] + len(MASK))
-        for r in self.secrets:  # a point inside a secret moves to its edge
+        for r in self._touching(start[0]):  # a point inside a secret moves to its edge
             if r[:2] < start < r[2:]:
                 start = r[:2]
+        for r in self._touching(end[0]):
             if r[:2] < end < r[2:]:
                 end = r[2:]
         return (*start, *end)

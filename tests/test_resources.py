@@ -82,3 +82,10 @@ def test_a_walk_reads_no_link_that_leaves_the_tree(tmp_path, run_json):
     # a link named on the command line is read as given
     code, report = run_json("--isolated", str(repo / "creds.lfjob.yaml"))
     assert [d["rule"] for d in report] != ["LF007"]
+
+
+def test_a_long_stream_of_documents_with_findings_and_secrets_is_linear(tmp_path):
+    (tmp_path / "s.lfjob.yaml").write_text("name: a\npassword: x\n---\n" * 30_000)  # quadratic: minutes
+    result = lflint_subprocess("check", "--isolated", "--statistics", "s.lfjob.yaml", cwd=tmp_path)
+    assert result.returncode == 1 and "Found 120000 problems" in result.stdout, result.stderr
+    assert "password: ****" in result.stdout and "password: x" not in result.stdout
