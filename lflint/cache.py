@@ -26,16 +26,17 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from . import __version__
-from .config import Settings
+from .config import Settings, read_small
 from .diagnostic import Diagnostic
-from .fileio import write_atomic
-from .rules import JOB_SCHEMA, RULES_DIR
+from .fileio import read_regular, write_atomic
+from .rules import JOB_SCHEMA, RULES_DIR, RuleError
 
 if TYPE_CHECKING:
     from .engine import Linter
 
 _NOFOLLOW = getattr(os, "O_NOFOLLOW", 0)
 KEY_BYTES = 32
+MAX_CACHE_BYTES = 128 * 1024**2  # a cache file larger than this (a forged or broken one) is not read: a miss
 
 
 def settings_key(settings: Settings) -> str:
@@ -44,7 +45,7 @@ def settings_key(settings: Settings) -> str:
     digest = hashlib.sha256(repr(settings).encode())
     directories = [RULES_DIR, *(Path(settings.root, d) for d in settings.rule_paths)]
     for path in [JOB_SCHEMA, *(p for d in directories for p in sorted(d.glob("*.y*ml")))]:
-        digest.update(str(path).encode() + b"\0" + path.read_bytes())
+        digest.update(str(path).encode() + b"\0" + read_small(path, "rule file", RuleError))
     return digest.hexdigest()
 
 
@@ -95,16 +96,6 @@ def _read_private(path: Path) -> bytes:
         os.close(fd)
 
 
-def _read_regular(path: Path) -> bytes | None:
-    """A regular file's bytes, without following a link (nor blocking on a FIFO); None for anything else."""
-    try:
-        fd = os.open(path, os.O_RDONLY | _NOFOLLOW | getattr(os, "O_NONBLOCK", 0))
-    except OSError:
-        return None
-    with os.fdopen(fd, "rb") as fh:
-        return fh.read() if stat.S_ISREG(os.fstat(fd).st_mode) else None
-
-
 def _int(value, low: int) -> bool:
     return type(value) is int and value >= low
 
@@ -138,7 +129,9 @@ class Cache:
         self.changed = False
         self.secret = None if directory.is_symlink() else machine_key()  # None: every lookup misses, no write
         self.entries: dict[str, list] = {}
-        raw = _read_regular(self.path) if self.secret else None
+        raw = read_regular(self.path, MAX_CACHE_BYTES, follow=False) if self.secret else None
+        if isinstance(raw, str) or (raw and len(raw) > MAX_CACHE_BYTES):  # not a regular file, a link, too large
+            raw = None
         try:
             entries = json.loads(raw) if raw else {}
         except ValueError:  # a cache that cannot be read: start afresh

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import fnmatch
+import os
 import re
 from pathlib import Path
 from typing import Any, NamedTuple
@@ -14,6 +15,8 @@ CONFIG_FILE = ".lflint.toml"
 DEFAULT_INCLUDE = ("*.lfjob.yaml", "*.lfjob.yml", "*.lfjob.json")
 DEFAULT_EXCLUDE = (".git", ".hg", ".venv", "venv", "node_modules", "__pycache__", ".tox", "build", "dist")
 MAX_FILE_SIZE = 10 * 1024 * 1024  # job specs are a few KB; a file this large is refused unless configured
+LARGEST_FILE_SIZE = 1024**4  # the most `max-file-size` may say (1 TB): a sanity bound, not a policy
+CONFIG_LIMIT = 1024 * 1024  # config and rule files are read up to this size (1 MB); larger ones are an error
 _UNITS = {"": 1, "K": 1024, "M": 1024**2, "G": 1024**3}
 
 
@@ -46,16 +49,27 @@ KEYS = {name.replace("_", "-"): name for name in Settings._fields if name not in
 _LISTS = {"select", "extend_select", "ignore", "include", "exclude", "rule_paths"}
 
 
+def read_small(path: Path, what: str, error: type[Exception]) -> bytes:
+    """A config or rule file's bytes, read by ``fileio.read_regular`` up to ``CONFIG_LIMIT``; ``error`` (naming
+    the file and ``what`` it is) if it cannot be read, is not a regular file or is larger."""
+    from .fileio import read_regular
+
+    raw = read_regular(path, CONFIG_LIMIT)
+    if isinstance(raw, str):
+        raise error(f"{path}: cannot read {what}: {raw}")
+    if len(raw) > CONFIG_LIMIT:
+        raise error(f"{path}: cannot read {what}: larger than {CONFIG_LIMIT // 1024**2} MB")
+    return raw
+
+
 def _toml(path: Path) -> dict:
     try:
         import tomllib
     except ModuleNotFoundError:  # Python 3.10
         import tomli as tomllib
+    raw = read_small(path, "config", ConfigError)
     try:
-        with path.open("rb") as fh:
-            return tomllib.load(fh)
-    except OSError as exc:
-        raise ConfigError(f"{path}: cannot read config: {exc.strerror}") from None
+        return tomllib.loads(raw.decode("utf-8"))
     except tomllib.TOMLDecodeError as exc:
         raise ConfigError(f"{path}: invalid TOML: {exc}") from None
     except UnicodeDecodeError as exc:
@@ -119,9 +133,10 @@ def _size(where: str, value: Any) -> int:
     found = re.fullmatch(r"\s*([0-9]+)\s*([KMG]?)(?:I?B)?\s*", value.upper()) if isinstance(value, str) else None
     if found:
         value = int(found.group(1)) * _UNITS[found.group(2)]
-    if isinstance(value, bool) or not isinstance(value, int) or value < 1:
+    if isinstance(value, bool) or not isinstance(value, int) or not 0 < value <= LARGEST_FILE_SIZE:
         raise ConfigError(
-            f'{where} must be a size in bytes (an integer, or a string such as "10MB" or "512KB"); found {value!r}'
+            f"{where} must be a size in bytes from 1 to 1TB (an integer, or a string such as "
+            f'"10MB" or "512KB"); found {value!r}'
         )
     return value
 
@@ -139,21 +154,29 @@ def check_overrides(overrides: dict[str, Any]) -> dict[str, Any]:
     return _check("arguments", {names[k]: v for k, v in overrides.items() if v is not None})
 
 
-def _is_file(path: Path) -> bool:
+def _claims(pyproject: Path) -> bool:
+    """Whether a pyproject.toml is lflint's config: it has a ``tool.lflint`` table, or something lflint must
+    report rather than pass over (a ``tool`` or ``tool.lflint`` that is not a table, a file that cannot be read,
+    invalid TOML that mentions lflint)."""
     try:
-        return path.is_file()
-    except OSError:  # e.g. a directory above that this user may not search
-        return False
+        table = _toml(pyproject)
+    except ConfigError:
+        from .fileio import read_regular
+
+        raw = read_regular(pyproject, CONFIG_LIMIT)
+        return isinstance(raw, str) or len(raw) > CONFIG_LIMIT or b"lflint" in raw
+    return "tool" in table and (not isinstance(table["tool"], dict) or "lflint" in table["tool"])
 
 
 def find_config(start: Path) -> Path | None:
-    """The nearest .lflint.toml, or pyproject.toml with a [tool.lflint] table, at or above ``start``."""
+    """The nearest .lflint.toml (whatever it is: one that cannot be read is an error, not passed over), or
+    pyproject.toml that ``_claims`` is lflint's, at or above ``start``."""
     for directory in (start, *start.parents):
         dedicated = directory / CONFIG_FILE
-        if _is_file(dedicated):
+        if os.path.lexists(dedicated):
             return dedicated
         pyproject = directory / "pyproject.toml"
-        if _is_file(pyproject) and b"[tool.lflint" in pyproject.read_bytes():
+        if os.path.lexists(pyproject) and _claims(pyproject):
             return pyproject
     return None
 

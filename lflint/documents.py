@@ -94,8 +94,18 @@ class Document:
 class Source:
     """One file's text, and where its secrets are (found from its documents, only when a report asks)."""
 
-    __slots__ = ("filename", "text", "is_json", "_line_starts", "documents", "complete", "found", "_secrets",
-                 "_by_line", "_unmapped")
+    __slots__ = (
+        "filename",
+        "text",
+        "is_json",
+        "_line_starts",
+        "documents",
+        "complete",
+        "found",
+        "_secrets",
+        "_by_line",
+        "_unmapped",
+    )
 
     def __init__(self, filename: str, text: str, is_json: bool):
         self.filename, self.text, self.is_json = filename, text, is_json

@@ -1,10 +1,60 @@
-"""Writing files so that a reader never sees half of one: a temporary file beside it, then an atomic rename."""
+"""Every file lflint reads or writes goes through here.
+
+Reading: only regular files, never blocking (a FIFO), at most a limit (``read_regular``). Writing: so that a
+reader never sees half of one, through a temporary file beside it and an atomic rename (``write_atomic``)."""
 
 from __future__ import annotations
 
 import os
 import secrets
+import stat
 from pathlib import Path
+
+_KINDS = (
+    (stat.S_ISFIFO, "a FIFO"),
+    (stat.S_ISCHR, "a character device"),
+    (stat.S_ISBLK, "a block device"),
+    (stat.S_ISSOCK, "a socket"),
+)
+
+
+def read_regular(path: Path, limit: int, follow: bool = True) -> bytes | str:
+    """The bytes of the regular file at ``path``, at most ``limit`` + 1 of them (so that a caller sees it is too
+    large), or why it is not read (a string). Opening never blocks (a FIFO), the file opened is the one checked,
+    and nothing but a regular file is read; ``follow=False`` refuses a link. An error while reading (EIO) is the
+    reason, not an exception."""
+    flags = os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_NOCTTY", 0) | getattr(os, "O_CLOEXEC", 0)
+    if not follow:
+        flags |= getattr(os, "O_NOFOLLOW", 0)
+    try:
+        fd = os.open(path, flags)
+    except OSError as exc:
+        reason = (exc.strerror or str(exc)).lower()
+        try:
+            mode = os.stat(path).st_mode if follow else os.lstat(path).st_mode
+        except OSError:
+            return f"cannot read file: {reason}"
+        if stat.S_ISDIR(mode):
+            return f"cannot read directory: {reason}"
+        if stat.S_ISLNK(mode):
+            return "a link, which is not followed here"
+        return _not_regular(mode) or f"cannot read file: {reason}"
+    mode = os.fstat(fd).st_mode
+    if stat.S_ISDIR(mode):  # opens on Linux, but open() below would raise
+        os.close(fd)
+        return "cannot read file: is a directory"
+    with open(fd, "rb") as fh:
+        try:
+            return _not_regular(mode) or fh.read(limit + 1)
+        except OSError as exc:  # e.g. /proc/self/mem: EIO
+            return f"cannot read file: {(exc.strerror or str(exc)).lower()}"
+
+
+def _not_regular(mode: int) -> str | None:
+    if stat.S_ISREG(mode):
+        return None
+    kind = next((name for test, name in _KINDS if test(mode)), "not a file")
+    return f"not a regular file ({kind}); only regular files are read"
 
 
 def write_atomic(path: Path, text: str) -> None:

@@ -79,12 +79,10 @@ def _meta_validator():
 
 
 def load_rule_file(path: Path, builtin: bool) -> Rule:
+    from .config import read_small
     from .documents import load
 
-    try:
-        raw = path.read_bytes()
-    except OSError as exc:
-        raise RuleError(f"{path}: cannot read rule file: {exc.strerror}") from None
+    raw = read_small(path, "rule file", RuleError)
     docs, problems = load(raw, path.name)
     if problems:
         p = problems[0]

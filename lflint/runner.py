@@ -7,7 +7,6 @@ The CLI, the pre-commit hook, the language server and the Python API (``api``) a
 from __future__ import annotations
 
 import os
-import stat
 import sys
 from collections.abc import Iterable, Iterator
 from itertools import chain, islice
@@ -26,6 +25,7 @@ from .config import (
 )
 from .diagnostic import Diagnostic, severity_rank
 from .engine import Context, Linter
+from .fileio import read_regular
 from .rules import RuleError, all_rules, matches
 from .secrets import Excerpt
 
@@ -321,44 +321,6 @@ def _outside(file: Path, top: str) -> Refused | None:
 def _drain(errors: list[OSError]) -> Iterator[Path]:
     while errors:
         yield Path(errors.pop(0).filename)
-
-
-_KINDS = (
-    (stat.S_ISFIFO, "a FIFO"),
-    (stat.S_ISCHR, "a character device"),
-    (stat.S_ISBLK, "a block device"),
-    (stat.S_ISSOCK, "a socket"),
-)
-
-
-def read_regular(path: Path, limit: int) -> bytes | str:
-    """The bytes of the regular file at ``path``, at most ``limit`` + 1 of them, or why it is not read. Opening
-    never blocks (a FIFO), and the file opened is the one checked; nothing but a regular file is read."""
-    flags = os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_NOCTTY", 0) | getattr(os, "O_CLOEXEC", 0)
-    try:
-        fd = os.open(path, flags)
-    except OSError as exc:
-        reason = (exc.strerror or str(exc)).lower()
-        try:
-            mode = os.stat(path).st_mode
-        except OSError:
-            return f"cannot read file: {reason}"
-        if stat.S_ISDIR(mode):
-            return f"cannot read directory: {reason}"
-        return _not_regular(mode) or f"cannot read file: {reason}"
-    mode = os.fstat(fd).st_mode
-    if stat.S_ISDIR(mode):  # opens on Linux, but open() below would raise
-        os.close(fd)
-        return "cannot read file: is a directory"
-    with open(fd, "rb") as fh:
-        return _not_regular(mode) or fh.read(limit + 1)
-
-
-def _not_regular(mode: int) -> str | None:
-    if stat.S_ISREG(mode):
-        return None
-    kind = next((name for test, name in _KINDS if test(mode)), "not a file")
-    return f"not a regular file ({kind}); only regular files are linted"
 
 
 def internal_error(exc: BaseException) -> str:

@@ -3,15 +3,16 @@
 Hang guards are subprocess timeouts (``lflint_subprocess``), never timed assertions."""
 
 import json
+import os
 import re
 from pathlib import Path
 
+import pytest
+from conftest import GOOD, lflint_subprocess
 from hypothesis import example, given
 from hypothesis import strategies as st
 
 from lflint.suppress import find_directive
-
-from conftest import GOOD, lflint_subprocess
 
 # The suppression regular expression lflint used before: the reference its one-pass reader must agree with.
 OLD_DIRECTIVE = re.compile(
@@ -89,3 +90,81 @@ def test_a_long_stream_of_documents_with_findings_and_secrets_is_linear(tmp_path
     result = lflint_subprocess("check", "--isolated", "--statistics", "s.lfjob.yaml", cwd=tmp_path)
     assert result.returncode == 1 and "Found 120000 problems" in result.stdout, result.stderr
     assert "password: ****" in result.stdout and "password: x" not in result.stdout
+
+
+def _error_of(result):
+    """The one line of a run that ended on a usage or config error (exit 2)."""
+    assert result.returncode == 2 and len(result.stderr.splitlines()) == 1, result.stderr[-500:]
+    assert "Traceback" not in result.stderr and "internal error" not in result.stderr
+    return result.stderr
+
+
+def test_config_and_rule_files_are_read_bounded_and_only_if_regular(tmp_path):
+    (tmp_path / "a.lfjob.yaml").write_text(GOOD)
+    os.mkfifo(tmp_path / "fifo.toml")
+    assert "not a regular file (a character device)" in _error_of(
+        lflint_subprocess("check", "--config", "/dev/zero", "a.lfjob.yaml", cwd=tmp_path)
+    )
+    assert "not a regular file (a FIFO)" in _error_of(
+        lflint_subprocess("check", "--config", "fifo.toml", "a.lfjob.yaml", cwd=tmp_path)
+    )
+    (tmp_path / "big.toml").write_text("# " + "x" * 2**20 + "\n")
+    assert "larger than 1 MB" in _error_of(
+        lflint_subprocess("check", "--config", "big.toml", "a.lfjob.yaml", cwd=tmp_path)
+    )
+    (tmp_path / ".lflint.toml").write_text('rule-paths = ["rules"]\n')
+    (tmp_path / "rules").mkdir()
+    (tmp_path / "rules" / "x.yaml").symlink_to("/dev/zero")
+    message = _error_of(lflint_subprocess("check", "a.lfjob.yaml", cwd=tmp_path))
+    assert "x.yaml: cannot read rule file: not a regular file" in message
+    (tmp_path / "rules" / "x.yaml").unlink()
+    (tmp_path / "rules" / "x.yaml").write_text("# " + "x" * 2**20 + "\n")
+    assert "cannot read rule file: larger than 1 MB" in _error_of(
+        lflint_subprocess("check", "a.lfjob.yaml", cwd=tmp_path)
+    )
+
+
+@pytest.mark.parametrize(
+    ("name", "content", "expected"),
+    [
+        (".lflint.toml", None, "cannot read config: not a regular file (a character device)"),
+        ("pyproject.toml", "tool = 3\n", "`tool` must be a table"),
+        ("pyproject.toml", "[tool]\nlflint = 3\n", "`tool.lflint` must be a table"),
+        ("pyproject.toml", '[tool.lflint]\nmax-file-size = "99999999999GB"\n', "must be a size in bytes from 1 to 1TB"),
+    ],
+)
+def test_a_config_file_lflint_cannot_use_is_an_error_not_passed_over(tmp_path, name, content, expected):
+    (tmp_path / "a.lfjob.yaml").write_text(GOOD)
+    if content is None:
+        (tmp_path / name).symlink_to("/dev/zero")
+    else:
+        (tmp_path / name).write_text(content)
+    assert expected in _error_of(lflint_subprocess("check", "a.lfjob.yaml", cwd=tmp_path))
+
+
+def test_a_pyproject_of_another_tool_is_passed_over(tmp_path):
+    (tmp_path / ".lflint.toml").write_text('ignore = ["LF101"]\n')
+    (tmp_path / "sub").mkdir()
+    (tmp_path / "sub" / "pyproject.toml").write_text("[tool.ruff]\nline-length = 120\n")
+    (tmp_path / "sub" / "a.lfjob.yaml").write_text("type: METADATA_DISCOVERY\n")
+    result = lflint_subprocess("check", "--format", "json", "sub", cwd=tmp_path)
+    assert "LF101" not in result.stdout, result.stdout
+
+
+def test_a_huge_cache_file_is_a_miss_not_read_whole(tmp_path):
+    (tmp_path / "a.lfjob.yaml").write_text(GOOD)
+    assert lflint_subprocess("check", "--cache", "a.lfjob.yaml", cwd=tmp_path).returncode == 0
+    cache_file = next((tmp_path / ".lflint_cache").glob("lflint-*.json"))
+    with cache_file.open("r+b") as fh:
+        fh.truncate(4 * 1024**3)  # sparse: costs no disk
+    result = lflint_subprocess("check", "--cache", "--statistics", "a.lfjob.yaml", cwd=tmp_path)
+    assert result.returncode == 0 and "0 of 1 file answered from the cache" in result.stdout, result.stderr
+
+
+def test_a_file_that_fails_while_read_is_its_own_finding(tmp_path, run_json):
+    (tmp_path / "good.lfjob.yaml").write_text(GOOD)
+    code, report = run_json("--isolated", "/proc/self/mem", str(tmp_path / "good.lfjob.yaml"))
+    assert [(d["file"], d["rule"], d["message"]) for d in report] == [
+        ("/proc/self/mem", "LF007", "cannot read file: input/output error")
+    ]
+    assert code == 1

@@ -212,9 +212,9 @@ def test_only_regular_files_are_read(tmp_path):
     found = {(d["file"], d["rule"], d["message"]) for d in json.loads(result.stdout)}
     assert found == {
         ("a.lfjob.yaml", "LF104", next(d["message"] for d in json.loads(result.stdout) if d["rule"] == "LF104")),
-        ("x.lfjob.yaml", "LF007", "not a regular file (a FIFO); only regular files are linted"),
-        ("s.lfjob.yaml", "LF007", "not a regular file (a socket); only regular files are linted"),
-        ("/dev/zero", "LF007", "not a regular file (a character device); only regular files are linted"),
+        ("x.lfjob.yaml", "LF007", "not a regular file (a FIFO); only regular files are read"),
+        ("s.lfjob.yaml", "LF007", "not a regular file (a socket); only regular files are read"),
+        ("/dev/zero", "LF007", "not a regular file (a character device); only regular files are read"),
     }
     assert sum(d["file"] == "x.lfjob.yaml" for d in json.loads(result.stdout)) == 2  # walked and named
 
