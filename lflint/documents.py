@@ -16,6 +16,7 @@ import re
 import sys
 import warnings
 from bisect import bisect_right
+from functools import cache
 from typing import Any, NamedTuple
 
 from .config import MAX_FILE_SIZE
@@ -364,15 +365,12 @@ def _load_json(source: Source) -> tuple[list[Document], list[Problem]]:
     except RecursionError:
         return [], [Problem("LF008", "JSON nests too deeply to be a job spec; not parsed")]
     except ValueError:  # an integer of more digits than Python converts (sys.get_int_max_str_digits())
-        found = re.search(rf"[0-9]{{{sys.get_int_max_str_digits() + 1},}}", source.text)
+        # each run of digits once (a search for `[0-9]{4301,}` restarts inside every shorter run: quadratic)
+        found = next(
+            (m for m in re.finditer("[0-9]+", source.text) if m.end() - m.start() > sys.get_int_max_str_digits()), None
+        )
         start, end = (found.start(), found.end()) if found else (0, 1)
-        return [], [
-            Problem(
-                "LF008",
-                f"a number of more than {sys.get_int_max_str_digits():,} digits; not a job spec, not parsed",
-                (*source.position(start), *source.position(end)),
-            )
-        ]
+        return [], [Problem("LF008", _too_many_digits(), (*source.position(start), *source.position(end)))]
     doc = Document(data, 0, source)
     problems = []
     if duplicates:
@@ -388,6 +386,10 @@ def _load_json(source: Source) -> tuple[list[Document], list[Problem]]:
     if _depth_exceeds(data, MAX_DEPTH):
         return [], [Problem("LF008", f"JSON nests deeper than {MAX_DEPTH} levels; not a job spec")]
     return [doc], problems
+
+
+def _too_many_digits() -> str:
+    return f"a number of more than {sys.get_int_max_str_digits():,} digits; not a job spec, not parsed"
 
 
 def _duplicate(key: str | None) -> str:
@@ -478,6 +480,15 @@ _NUMBER_START = frozenset("-+0123456789")
 _INT_BASES = {"0b": 2, "0o": 8, "0x": 16}
 
 
+class TooManyDigits(ValueError):
+    """An integer of more decimal digits than Python converts to text (``sys.get_int_max_str_digits()``)."""
+
+
+@cache
+def _ten_to(power: int) -> int:
+    return 10**power
+
+
 def resolve_plain(text: str) -> Any:
     """A plain (unquoted, untagged) scalar's value under YAML 1.2: timestamps stay strings (JSON has no dates)."""
     if text in _NULL:
@@ -489,10 +500,16 @@ def resolve_plain(text: str) -> Any:
         digits = text.replace("_", "")
         sign = -1 if digits[0] == "-" else 1
         digits = digits.lstrip("+-")
+        limit, prefixed = sys.get_int_max_str_digits(), digits[:2] in _INT_BASES
+        if limit and not prefixed and len(digits) > limit:
+            raise TooManyDigits
         try:
-            return sign * int(digits[2:], _INT_BASES[digits[:2]]) if digits[:2] in _INT_BASES else sign * int(digits)
+            value = int(digits[2:], _INT_BASES[digits[:2]]) if prefixed else int(digits)
         except ValueError:  # "0b_": ruamel.yaml raises; a string is the honest reading
             return text
+        if limit and value >= _ten_to(limit):  # in every base, as JSON's: past it no report could show it
+            raise TooManyDigits
+        return sign * value
     if (first in _NUMBER_START or first == ".") and _FLOAT.fullmatch(text):
         return float(
             text.replace("_", "")
@@ -685,6 +702,12 @@ def _build(source: Source, text: str, restore, events, ev, error) -> tuple[list[
             frame.key = None
 
     def scalar(ev):
+        try:
+            return _scalar(ev)
+        except TooManyDigits:
+            raise _Abort(Problem("LF008", _too_many_digits(), rng(ev), index)) from None
+
+    def _scalar(ev):
         value = ev.value
         if restore:
             value = value.translate(restore)

@@ -48,7 +48,9 @@ def field_at(text: str, filename: str, line: int, col: int) -> Field | None:
     return None
 
 
-_KEY = re.compile(r"^( *)(?:(- +))?([^\s#:'\"][^:#]*?|\"[^\"]*\"|'[^']*')\s*:(?:\s|$)")
+# A plain key takes everything to the first `:` or `#` (its trailing spaces are stripped after): a lazy key before
+# `\s*` backtracked quadratically on a long line without a colon.
+_KEY = re.compile(r"^( *)(?:(- +))?([^\s#:'\"][^:#]*|\"[^\"]*\"\s*|'[^']*'\s*):(?:\s|$)")
 _ITEM = re.compile(r"^( *)- ")
 
 
@@ -65,7 +67,7 @@ def _key_of(line: str) -> tuple[int, str, int | None] | None:
     if not m:
         return None
     dash = len(m.group(1)) if m.group(2) else None
-    return len(m.group(1)) + len(m.group(2) or ""), m.group(3).strip("'\""), dash
+    return len(m.group(1)) + len(m.group(2) or ""), m.group(3).rstrip().strip("'\""), dash
 
 
 def yaml_context(lines: list[str], line: int, col: int) -> Context | None:

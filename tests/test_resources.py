@@ -5,6 +5,8 @@ Hang guards are subprocess timeouts (``lflint_subprocess``), never timed asserti
 import json
 import os
 import re
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -168,3 +170,59 @@ def test_a_file_that_fails_while_read_is_its_own_finding(tmp_path, run_json):
         ("/proc/self/mem", "LF007", "cannot read file: input/output error")
     ]
     assert code == 1
+
+
+OLD_KEY = re.compile(r"^( *)(?:(- +))?([^\s#:'\"][^:#]*?|\"[^\"]*\"|'[^']*')\s*:(?:\s|$)")
+
+
+@given(
+    st.lists(
+        st.sampled_from([" ", "-", "- ", "a", "b c", ":", ": ", "#", "'", '"', "\t", "\u00a0", "x:y"]), max_size=10
+    ).map("".join)
+)
+@example("  - 'k' : v")
+def test_the_editor_reads_keys_as_before(line):
+    from lflint.editor import _key_of
+
+    m = OLD_KEY.match(line)
+    expected = m and (
+        len(m.group(1)) + len(m.group(2) or ""),
+        m.group(3).strip("'\""),
+        len(m.group(1)) if m.group(2) else None,
+    )
+    assert _key_of(line) == expected
+
+
+def test_the_editor_context_of_long_lines_does_not_hang():
+    code = (
+        "from lflint.editor import yaml_context\n"
+        "lines = ['a' + ' ' * 200_000 + 'x', '  b' + ' ' * 200_000 + 'y', 'c: 1', '  ']\n"
+        "print(yaml_context(lines, 3, 2))\n"
+    )
+    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60)
+    assert result.returncode == 0 and "Context(" in result.stdout, result.stderr
+
+
+def test_a_json_number_of_too_many_digits_is_found_in_linear_time(tmp_path):
+    runs = " ".join(["1" * 4_300] * 2_000)  # 8.6 MB: the search for the number took minutes
+    (tmp_path / "d.lfjob.json").write_text(f'{{"a": "{runs}", "b": {"7" * 4_400}}}')
+    result = lflint_subprocess("check", "--isolated", "--format", "json", "d.lfjob.json", cwd=tmp_path)
+    assert [(d["rule"], d["column"], d["end_column"]) for d in json.loads(result.stdout)] == [
+        ("LF008", len(runs) + 16, len(runs) + 16 + 4_400)
+    ]
+
+
+@pytest.mark.parametrize(
+    "value",
+    ["0x" + "f" * 5_000, "0o" + "7" * 5_000, "-0b" + "1" * 20_000, "1" * 5_000, "0x" + "f" * 4_300, "1_" + "1" * 4_300],
+)
+def test_a_yaml_integer_too_long_to_show_is_a_finding_in_every_base(run_json, value):
+    code, report = run_json("--isolated", "-", input=f"name: {value}\n")
+    assert [(d["rule"], d["message"], d["column"], d["end_column"]) for d in report] == [
+        ("LF008", "a number of more than 4,300 digits; not a job spec, not parsed", 7, 7 + len(value))
+    ]
+
+
+def test_a_long_binary_integer_that_can_be_shown_is_a_number(run_json):
+    code, report = run_json("--isolated", "-", input="name: 0b" + "1" * 4_301 + "\n")
+    assert "`name` must be a string" in {d["message"][:23] for d in report}
