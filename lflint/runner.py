@@ -30,6 +30,7 @@ from .rules import RuleError, all_rules, matches
 from .secrets import Excerpt
 
 PARALLEL_FROM = 300  # with --jobs unset, this many files or more are spread over every CPU
+MAX_JOBS_PER_CPU = 4  # --jobs is capped at this many processes per CPU
 REPORT_URL = "https://github.com/lflint/lflint/issues"
 
 
@@ -243,6 +244,8 @@ class Runner:
         head = list(islice(files, PARALLEL_FROM))
         if jobs is None:
             jobs = (os.cpu_count() or 1) if len(head) == PARALLEL_FROM else 1
+        # never more workers than files (when they are all known) or than MAX_JOBS_PER_CPU per CPU
+        jobs = min(jobs, MAX_JOBS_PER_CPU * (os.cpu_count() or 1), *([len(head)] if len(head) < PARALLEL_FROM else []))
         if jobs <= 1:
             results = map(self.check_file, chain(head, files))
         else:

@@ -226,3 +226,22 @@ def test_a_yaml_integer_too_long_to_show_is_a_finding_in_every_base(run_json, va
 def test_a_long_binary_integer_that_can_be_shown_is_a_number(run_json):
     code, report = run_json("--isolated", "-", input="name: 0b" + "1" * 4_301 + "\n")
     assert "`name` must be a string" in {d["message"][:23] for d in report}
+
+
+@pytest.mark.parametrize(("files", "expected"), [(1, None), (5, 5), (400, 4 * (os.cpu_count() or 1))])
+def test_jobs_are_capped_by_the_files_and_the_cpus(tmp_path, monkeypatch, files, expected):
+    import multiprocessing.context
+
+    from lflint.api import lint_paths
+
+    started = []
+    pool = multiprocessing.context.BaseContext.Pool
+    monkeypatch.setattr(
+        multiprocessing.context.BaseContext,
+        "Pool",
+        lambda self, processes, *args: started.append(processes) or pool(self, processes, *args),
+    )
+    for n in range(files):
+        (tmp_path / f"{n}.lfjob.yaml").write_text(GOOD)
+    assert lint_paths([tmp_path], isolated=True, jobs=100_000) == []
+    assert started == ([expected] if expected else [])
