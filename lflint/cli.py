@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import errno
 import os
 import sys
 from pathlib import Path
@@ -23,21 +24,47 @@ class _Group(click.Group):
         from .rules import RuleError
 
         try:
-            return super().invoke(ctx)
+            if sys.stdout is None:  # started with stdout closed (`>&-`)
+                raise _CannotWrite("stdout is closed")
+            try:
+                return super().invoke(ctx)
+            finally:
+                sys.stdout.flush()  # a report that cannot be written fails here, not silently at exit
         except (click.ClickException, click.exceptions.Exit, click.Abort):
             raise
         except KeyboardInterrupt:
             click.echo("lflint: interrupted", err=True)
             sys.exit(130)
+        except BrokenPipeError:  # the reader left (`| head`): a quiet exit, as ruff's
+            _drop_stdout()
+            sys.exit(0)
         except (ConfigError, RuleError) as exc:
             click.echo(f"lflint: error: {exc}", err=True)
+        except _CannotWrite as exc:
+            click.echo(f"lflint: error: cannot write the report: {exc}", err=True)
         except OSError as exc:  # the environment, not lflint: e.g. a report that cannot be written
+            if exc.filename is None and exc.errno in _WRITE_ERRORS:  # stdout (files are read without raising)
+                _drop_stdout()
+                click.echo(f"lflint: error: cannot write the report: {(exc.strerror or str(exc)).lower()}", err=True)
+                sys.exit(2)
             click.echo(f"lflint: error: {exc.filename + ': ' if exc.filename else ''}{exc.strerror or exc}", err=True)
         except Exception as exc:  # noqa: BLE001 - a bug: one line and exit 2, never a traceback or exit 1
             from .runner import internal_error
 
             click.echo(f"lflint: {internal_error(exc)}", err=True)
         sys.exit(2)
+
+
+class _CannotWrite(Exception):
+    """stdout cannot take the report."""
+
+
+def _drop_stdout() -> None:
+    """Point stdout at /dev/null, so that what it still buffers is not written (and fails again) at exit."""
+    os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+
+
+_WRITE_ERRORS = {getattr(errno, name) for name in ("ENOSPC", "EFBIG", "EDQUOT", "EBADF", "EIO") if hasattr(errno, name)}
 
 
 @click.group(cls=_Group, context_settings={"help_option_names": ["-h", "--help"]})
@@ -124,6 +151,8 @@ def check(
 
     if paths.count("-") > 1:
         raise click.UsageError("'-' (stdin) may be given once")
+    if output_file == "-":  # stdout, as for most tools
+        output_file = None
     if stdin_filename and "-" not in paths:
         raise click.UsageError("--stdin-filename names the spec read from stdin: give '-' among the paths")
     runner = Runner(config, isolated, _overrides(select, extend_select, ignore, fail_on), cache)

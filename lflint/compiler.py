@@ -49,6 +49,11 @@ def pattern_error(pattern: str) -> str | None:
             compile_schema({"pattern": pattern})
         except jsonschema_rs.ValidationError:
             return "not a regular expression lflint can run (JSON Schema's ECMA-262 dialect)"
+        if not re.search(r"\(\?<?[=!]|\\[1-9]|\\k<", pattern):  # runs, but not in linear time: too large
+            return (
+                "a pattern too large for lflint's linear-time engine (counted repetitions such as `{99999}` "
+                "multiply its size)"
+            )
         return (
             "a pattern with look-around or a back-reference, which lflint runs only in its own rules (yours "
             "must run in linear time; `not: {pattern: …}` says what a negative look-ahead would)"

@@ -275,6 +275,8 @@ class Runner:
         A walk does not enter a link to a directory, and does not read a link to a file outside the directory
         walked (a committed link to ``/proc/self/environ`` would print the CI's environment): it is ``Refused``.
         A file named (even a link) is read as given."""
+        if isinstance(paths, (bytes, bytearray)):
+            raise TypeError("paths must be a str, a path or an iterable of them, not bytes")
         if isinstance(paths, (str, os.PathLike)):
             paths = [paths]
         for given in paths:

@@ -245,3 +245,69 @@ def test_jobs_are_capped_by_the_files_and_the_cpus(tmp_path, monkeypatch, files,
         (tmp_path / f"{n}.lfjob.yaml").write_text(GOOD)
     assert lint_paths([tmp_path], isolated=True, jobs=100_000) == []
     assert started == ([expected] if expected else [])
+
+
+def _limited_output():
+    import resource
+    import signal
+
+    signal.signal(signal.SIGXFSZ, signal.SIG_IGN)  # a write past the limit fails (EFBIG), as on a full disk
+    resource.setrlimit(resource.RLIMIT_FSIZE, (0, 0))
+
+
+@pytest.mark.parametrize("fmt", ["text", "json"])
+def test_a_report_that_cannot_be_written_is_one_line_and_exit_2(tmp_path, fmt):
+    (tmp_path / "a.lfjob.yaml").write_text("name: x\n")
+    with (tmp_path / "out").open("w") as out:
+        result = subprocess.run(
+            [sys.executable, "-m", "lflint", "check", "--isolated", "--format", fmt, "a.lfjob.yaml"],
+            stdout=out,
+            stderr=subprocess.PIPE,
+            text=True,
+            cwd=tmp_path,
+            preexec_fn=_limited_output,
+            timeout=60,
+        )
+    assert (result.returncode, result.stderr) == (2, "lflint: error: cannot write the report: file too large\n")
+    result = subprocess.run(
+        f"{sys.executable} -m lflint check --isolated a.lfjob.yaml >&-",
+        shell=True,
+        capture_output=True,
+        text=True,
+        cwd=tmp_path,
+        timeout=60,
+    )
+    assert (result.returncode, result.stderr) == (2, "lflint: error: cannot write the report: stdout is closed\n")
+
+
+def test_a_reader_that_leaves_ends_the_run_quietly(tmp_path):
+    (tmp_path / "a.lfjob.yaml").write_text("name: x\n---\n" * 5_000)
+    result = subprocess.run(
+        f"set -o pipefail; {sys.executable} -m lflint check --isolated a.lfjob.yaml | head -1",
+        shell=True,
+        executable="/bin/bash",
+        capture_output=True,
+        text=True,
+        cwd=tmp_path,
+        timeout=60,
+    )
+    assert (result.returncode, result.stderr, result.stdout.count("\n")) == (0, "", 1)
+
+
+def test_output_file_dash_is_stdout(run, tmp_path):
+    (tmp_path / "a.lfjob.yaml").write_text("name: x\n")
+    code, out = run("check", "--isolated", "-o", "-", "a.lfjob.yaml")
+    assert code == 1 and "LF101" in out and not (tmp_path / "-").exists()
+
+
+def test_lint_paths_refuses_bytes(tmp_path):
+    from lflint.api import lint_paths
+
+    with pytest.raises(TypeError, match="iterable of them, not bytes"):
+        lint_paths(b"jobs")
+
+
+def test_a_huge_counted_repetition_is_refused_for_what_it_is(tmp_path):
+    (tmp_path / ".lflint.toml").write_text('placeholder = "a{99999}{99999}"\n')
+    result = lflint_subprocess("check", "-", input="name: x\n", cwd=tmp_path)
+    assert "too large for lflint's linear-time engine" in _error_of(result)
