@@ -123,11 +123,18 @@ def _valid(fields, linter: Linter) -> bool:
     )
 
 
+def _through_link(directory: Path, root: Path) -> bool:
+    """Whether ``directory`` or a folder between ``root`` and it is a link (which the cache never follows)."""
+    return any(d.is_symlink() for d in (directory, *directory.parents) if d != root and root in d.parents)
+
+
 class Cache:
-    def __init__(self, directory: Path):
+    def __init__(self, directory: Path, root: Path | None = None):
+        """The cache in ``directory``, under ``root`` (the config's directory): off if a link leads there."""
         self.path = directory / f"lflint-{__version__}.json"
         self.changed = False
-        self.secret = None if directory.is_symlink() else machine_key()  # None: every lookup misses, no write
+        through_link = _through_link(directory, root) if root else directory.is_symlink()
+        self.secret = None if through_link else machine_key()  # None: every lookup misses, no write
         self.entries: dict[str, list] = {}
         raw = read_regular(self.path, MAX_CACHE_BYTES, follow=False) if self.secret else None
         if isinstance(raw, str) or (raw and len(raw) > MAX_CACHE_BYTES):  # not a regular file, a link, too large

@@ -112,8 +112,11 @@ def _check(path: Path, table: dict) -> dict[str, Any]:
             if not isinstance(value, bool):
                 raise ConfigError(f"{where} must be true or false")
         elif name == "cache_dir":
-            if not isinstance(value, str) or not value:
-                raise ConfigError(f"{where} must be a directory path")
+            if not isinstance(value, str) or not value or os.path.isabs(value) or ".." in Path(value).parts:
+                raise ConfigError(
+                    f"{where} must be a directory inside the config file's, a relative path without "
+                    f"`..`; found {value!r}"
+                )
         elif name == "max_file_size":
             value = _size(where, value)
         elif name == "placeholder":

@@ -122,7 +122,7 @@ class Runner:
             if cache or here.cache:
                 from .cache import Cache
 
-                self.cache = Cache(Path(here.root, here.cache_dir))
+                self.cache = Cache(Path(here.root, here.cache_dir), Path(here.root))
 
     # -- settings ------------------------------------------------------------------------------------------------
 

@@ -311,3 +311,24 @@ def test_a_huge_counted_repetition_is_refused_for_what_it_is(tmp_path):
     (tmp_path / ".lflint.toml").write_text('placeholder = "a{99999}{99999}"\n')
     result = lflint_subprocess("check", "-", input="name: x\n", cwd=tmp_path)
     assert "too large for lflint's linear-time engine" in _error_of(result)
+
+
+@pytest.mark.parametrize("cache_dir", ["/tmp/elsewhere", "..", "sub/../../x"])
+def test_the_cache_directory_stays_inside_the_config_directory(tmp_path, cache_dir):
+    (tmp_path / ".lflint.toml").write_text(f'cache = true\ncache-dir = "{cache_dir}"\n')
+    (tmp_path / "a.lfjob.yaml").write_text(GOOD)
+    assert "must be a directory inside the config file's" in _error_of(
+        lflint_subprocess("check", "a.lfjob.yaml", cwd=tmp_path)
+    )
+
+
+def test_the_cache_follows_no_link_on_its_way(tmp_path):
+    elsewhere = tmp_path / "elsewhere"
+    elsewhere.mkdir()
+    repo = tmp_path / "repo"
+    repo.mkdir()
+    (repo / "link").symlink_to(elsewhere)
+    (repo / ".lflint.toml").write_text('cache = true\ncache-dir = "link/sub"\n')
+    (repo / "a.lfjob.yaml").write_text(GOOD)
+    assert lflint_subprocess("check", "a.lfjob.yaml", cwd=repo).returncode == 0
+    assert list(elsewhere.iterdir()) == []
