@@ -114,8 +114,8 @@ def _check(path: Path, table: dict) -> dict[str, Any]:
         elif name == "cache_dir":
             if not isinstance(value, str) or not value or os.path.isabs(value) or ".." in Path(value).parts:
                 raise ConfigError(
-                    f"{where} must be a directory inside the config file's, a relative path without "
-                    f"`..`; found {value!r}"
+                    f"{where} must be a directory path inside the config file's directory (relative, "
+                    f"without `..`); found {value!r}"
                 )
         elif name == "max_file_size":
             value = _size(where, value)

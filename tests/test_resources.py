@@ -317,7 +317,7 @@ def test_a_huge_counted_repetition_is_refused_for_what_it_is(tmp_path):
 def test_the_cache_directory_stays_inside_the_config_directory(tmp_path, cache_dir):
     (tmp_path / ".lflint.toml").write_text(f'cache = true\ncache-dir = "{cache_dir}"\n')
     (tmp_path / "a.lfjob.yaml").write_text(GOOD)
-    assert "must be a directory inside the config file's" in _error_of(
+    assert "must be a directory path inside the config file's directory" in _error_of(
         lflint_subprocess("check", "a.lfjob.yaml", cwd=tmp_path)
     )
 
