@@ -35,6 +35,7 @@ def lint_text(
     cache: bool | None = None,
     cache_dir: str | None = None,
     max_file_size: int | str | None = None,
+    baseline: str | None = None,
     **unknown: Any,
 ) -> list[Diagnostic]:
     """Lint one job spec given as text; ``filename`` decides YAML or JSON (``.json``) and the config used. The
@@ -62,6 +63,7 @@ def lint_paths(
     cache: bool | None = None,
     cache_dir: str | None = None,
     max_file_size: int | str | None = None,
+    baseline: str | None = None,
     **unknown: Any,
 ) -> list[Diagnostic]:
     """Lint files and directories (job specs found by the ``include`` globs) as ``lflint check`` does; ``jobs``:

@@ -126,6 +126,28 @@ def config_options(func):
     default=None,
     help="Reuse the findings of unchanged files [default: the `cache` setting, off].",
 )
+@click.option(
+    "--write-baseline",
+    is_flag=False,
+    flag_value="",
+    default=None,
+    metavar="[FILE]",
+    help="Record every current finding in the baseline (default: the `baseline` setting, "
+    ".lflint-baseline.json next to the config) and report nothing.",
+)
+@click.option("--no-baseline", is_flag=True, help="Ignore the baseline: report every finding.")
+@click.option(
+    "--add-suppressions",
+    is_flag=True,
+    help="Write an inline suppression for each current finding into its YAML file (every other byte kept) "
+    "and report nothing.",
+)
+@click.option("--reason", help="The reason written after each suppression of --add-suppressions.")
+@click.option(
+    "--diff-base",
+    metavar="REF",
+    help="Lint only the specs among PATHS changed since the git revision REF (`git diff --name-only REF`).",
+)
 @config_options
 def check(
     paths,
@@ -137,6 +159,11 @@ def check(
     no_color,
     jobs,
     cache,
+    write_baseline,
+    no_baseline,
+    add_suppressions,
+    reason,
+    diff_base,
     config,
     isolated,
     select,
@@ -155,17 +182,52 @@ def check(
         output_file = None
     if stdin_filename and "-" not in paths:
         raise click.UsageError("--stdin-filename names the spec read from stdin: give '-' among the paths")
+    if reason is not None and not add_suppressions:
+        raise click.UsageError("--reason is the reason of --add-suppressions: give both")
     runner = Runner(config, isolated, _overrides(select, extend_select, ignore, fail_on), cache)
-    rules = runner.linter_for(runner.settings_in(Path.cwd())).rules  # a bad selector fails before any work
+    here = runner.settings_in(Path.cwd())
+    linter = runner.linter_for(here)  # a bad selector fails before any work
+    rules = linter.rules
+    from .paths import repository_root
+
+    root = repository_root(Path.cwd(), here.root)
+    targets = list(paths) or ["."]
+    if diff_base is not None:
+        targets = _changed(runner, diff_base, targets)
+    if add_suppressions:
+        from .suppress import add_suppressions as add
+
+        if reason is not None and (not reason.isprintable() or "#" in reason):
+            raise click.UsageError("--reason is one line of printable text without '#'")
+        _edits(*add(runner.run(targets, jobs), reason, here.max_file_size), "suppression")
+    adopted = None
+    if write_baseline is not None or not no_baseline:
+        from .baseline import Baseline, location
+
+        adopted = Baseline(Path(write_baseline) if write_baseline else location(here, root), root)
+    if write_baseline is not None:
+        for result in _results(runner, targets, stdin_filename, jobs):
+            adopted.filter(result)
+        count = adopted.write()
+        click.echo(
+            f"lflint: wrote {count} baseline entr{'y' if count == 1 else 'ies'} to "
+            f"{click.format_filename(adopted.path)}"
+        )
+        sys.exit(0)
     colour = not no_color and "NO_COLOR" not in os.environ and sys.stdout.isatty()
     # text on stdout streams: each file's findings are printed as soon as they are known and only counted after;
     # the other formats render one document and keep the findings (and text to a file the lines it shows)
     stream = fmt == "text" and not output_file
     diagnostics, names, lines, errors, inputs, cached = [], [], {}, [], [], 0
     files, failed, severities, per_rule = 0, False, Counter(), Counter()
-    for result in _results(runner, paths or ["."], stdin_filename, jobs):
+    machine = fmt != "text"
+    for result in _results(runner, targets, stdin_filename, jobs):
         if output_file:
             inputs.append(result.name)
+        if adopted is not None:
+            result = adopted.filter(result)
+        if machine:  # paths relative to the repository root, wherever lflint runs
+            result = _relative(result, root)
         result = _printable_name(result)
         if result.error:
             errors.append(f"lflint: {result.name}: {result.error}")
@@ -182,12 +244,24 @@ def check(
             continue
         names.append(result.name)
         diagnostics.extend(result.diagnostics)
-        if fmt == "text":
+        if fmt in ("text", "rdjson", "rdjsonl"):  # excerpts; rdjson's byte columns and suggestions
             lines.update(((result.name, n), line) for n, line in result.lines.items())
+    if adopted is not None and "LF012" in rules:
+        from .paths import relative_path
+
+        rule = rules["LF012"]
+        name = relative_path(str(adopted.path), root) if machine else os.path.relpath(adopted.path)
+        unused = adopted.unused(rule, linter.severity(rule), name)
+        severities.update(d.severity for d in unused)
+        per_rule.update((d.rule, d.name) for d in unused)
+        failed = failed or any(runner.fails(d) for d in unused)
+        if stream:
+            click.echo(_printable("".join(text.block(d, None, colour) for d in unused)), nl=False)
+        diagnostics.extend(unused)
     if stream:
         click.echo(text.summary_of(severities, files))
     else:
-        report = _render(fmt, diagnostics, Context(rules, lines, colour, files, tuple(names)))
+        report = _render(fmt, diagnostics, Context(rules, lines, colour, files, tuple(names), root))
         if output_file:
             _write_report(Path(output_file), report, inputs)
             click.echo(text.summary_of(severities, files))
@@ -201,6 +275,43 @@ def check(
     for error in errors:
         click.echo(error, err=True)
     sys.exit(2 if errors else 1 if failed else 0)
+
+
+def _changed(runner, ref: str, targets: list[str]) -> list[str]:
+    """The specs among ``targets`` (as ``check`` finds them) that changed since the git revision ``ref``."""
+    from .paths import GitError, changed_files
+
+    try:
+        changed = changed_files(ref, Path.cwd())
+    except GitError as exc:
+        click.echo(f"lflint: error: --diff-base {ref}: {exc}", err=True)
+        sys.exit(2)
+    files = [p for p in targets if p != "-"]
+    return ["-"] * (len(files) < len(targets)) + [
+        str(f) for f in runner.expand(files) if Path(os.path.abspath(f)) in changed
+    ]
+
+
+def _relative(result, root: Path):
+    """``result`` with its file named relative to the repository ``root``."""
+    from .paths import relative_path
+
+    name = relative_path(result.name, root)
+    return result._replace(name=name, diagnostics=[d._replace(file=name) for d in result.diagnostics])
+
+
+def _edits(counts, skipped, what: str) -> None:
+    """Report the edits ``counts`` (files → number) made and the files ``skipped`` (why), and end the run."""
+    total = sum(counts.values())
+    for why in skipped:
+        click.echo(f"lflint: skipped {why}", err=True)
+    for file, count in counts.items():
+        click.echo(f"{click.format_filename(file)}: {count} {what}{'s' if count != 1 else ''} added")
+    click.echo(
+        f"lflint: added {total} {what}{'s' if total != 1 else ''} in {len(counts)} "
+        f"file{'s' if len(counts) != 1 else ''}"
+    )
+    sys.exit(0)
 
 
 def _printable(report: str) -> str:
@@ -322,6 +433,34 @@ def rule_command(name):
         hint = did_you_mean(name, [*(r.id for r in every.values()), *(r.slug for r in every.values())])
         raise click.UsageError(f"no rule {name!r}" + (f"; did you mean {hint!r}?" if hint else ""))
     click.echo(rule_markdown(rule), nl=False)
+
+
+@main.command("new")
+@click.argument("job_type", metavar="TYPE")
+@click.argument("file", required=False, type=click.Path(dir_okay=False))
+def new_command(job_type, file):
+    """Write a commented starting spec of a job type (METADATA_MIGRATION, PERMISSION_MIGRATION or
+    METADATA_DISCOVERY) to FILE (never over an existing one) or stdout."""
+    from .scaffold import job_types, new_spec
+
+    types = {t.lower(): t for t in job_types()}
+    if job_type.lower() not in types:
+        raise click.UsageError(f"no job type {job_type!r}; one of {', '.join(types.values())}")
+    text = new_spec(types[job_type.lower()])
+    if not file:
+        click.echo(text, nl=False)
+        return
+    from .fileio import write_atomic
+
+    path = Path(file)
+    if os.path.lexists(path):
+        click.echo(f"lflint: error: {click.format_filename(path)} exists; not overwritten", err=True)
+        sys.exit(2)
+    write_atomic(path, text)
+    click.echo(
+        f"lflint: wrote {click.format_filename(path)}: replace every <FILL_ME>, then `lflint check "
+        f"{click.format_filename(path)}`"
+    )
 
 
 @main.command()

@@ -38,6 +38,7 @@ class Settings(NamedTuple):
     cache: bool = False
     cache_dir: str = ".lflint_cache"
     max_file_size: int = MAX_FILE_SIZE  # bytes
+    baseline: str = ".lflint-baseline.json"  # relative to the config file's directory
     root: str = "."  # directory that relative globs and rule paths start from
     origin: tuple[tuple[str, str], ...] = ()  # key -> where its value came from
 
@@ -117,6 +118,9 @@ def _check(path: Path, table: dict) -> dict[str, Any]:
                     f"{where} must be a directory path inside the config file's directory (relative, "
                     f"without `..`); found {value!r}"
                 )
+        elif name == "baseline":
+            if not isinstance(value, str) or not value:
+                raise ConfigError(f"{where} must be a file path")
         elif name == "max_file_size":
             value = _size(where, value)
         elif name == "placeholder":

@@ -57,9 +57,10 @@ def _not_regular(mode: int) -> str | None:
     return f"not a regular file ({kind}); only regular files are read"
 
 
-def write_atomic(path: Path, text: str) -> None:
+def write_atomic(path: Path, text: str, mode: int | None = None) -> None:
     """``path`` holds ``text`` or its old content, never half; made as ``open`` would make it (mode 0666 less the
-    umask), through a new temporary file (O_EXCL: never a link followed) and a rename."""
+    umask; ``mode``: these permission bits, an edited file's own), through a new temporary file (O_EXCL: never a
+    link followed) and a rename."""
     path.parent.mkdir(parents=True, exist_ok=True)
     while True:
         temporary = path.parent / f".{path.name}.{secrets.token_hex(4)}.tmp"
@@ -69,6 +70,8 @@ def write_atomic(path: Path, text: str) -> None:
         except FileExistsError:
             continue
     try:
+        if mode is not None:
+            os.chmod(fd, mode & 0o7777)
         with os.fdopen(fd, "w", encoding="utf-8", newline="") as fh:
             fh.write(text)
         os.replace(temporary, path)

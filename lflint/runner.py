@@ -339,9 +339,9 @@ def internal_error(exc: BaseException) -> str:
 
 
 def excerpt_lines(source, diagnostics: list[Diagnostic]) -> dict[int, Excerpt]:
-    """The source lines that ``diagnostics`` point at, as ``Source.masked_line`` shows them (none for a file that
-    was not text)."""
-    lines = {d.line: source.masked_line(d.line) for d in diagnostics} if source else {}
+    """The source lines that ``diagnostics`` start and end on, as ``Source.masked_line`` shows them (none for a
+    file that was not text)."""
+    lines = {n: source.masked_line(n) for d in diagnostics for n in {d.line, d.end_line}} if source else {}
     return {number: line for number, line in lines.items() if line is not None}
 
 

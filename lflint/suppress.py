@@ -85,3 +85,68 @@ def apply(
             if found is not None:
                 kept.append(found)
     return sorted(kept)
+
+
+NOT_SUPPRESSED = frozenset({"LF009", "LF010", "LF012"})  # a stale suppression, a bug, a baseline entry
+
+
+def add_suppressions(results, reason: str | None, max_bytes: int) -> tuple[dict[str, int], list[str]]:
+    """Write an inline suppression for each finding of ``results`` (``api.FileResult``) into its YAML file: a
+    ``# lflint: disable=ID -- reason`` comment at the end of the finding's line, or the rule added to the list of
+    the directive already there. Every other byte is kept; a file is written (atomically) only when it still
+    loads to the same data. Returns the number of rules suppressed per file, and why files were left alone."""
+    from pathlib import Path
+
+    from .documents import load_source
+    from .fileio import write_atomic
+
+    edited, skipped = {}, []
+    for result in results:
+        per_line: dict[int, list[str]] = {}
+        for d in result.diagnostics:
+            if d.rule not in NOT_SUPPRESSED and d.rule not in per_line.setdefault(d.line, []):
+                per_line[d.line].append(d.rule)
+        per_line = {line: rules for line, rules in per_line.items() if rules}
+        if not per_line or result.error:
+            continue
+        if result.name.lower().endswith(".json") or result.name == "-":
+            skipped.append(f"{result.name}: not a YAML file; JSON holds no comments")
+            continue
+        path = Path(result.name)
+        raw = path.read_bytes()
+        before = load_source(raw, result.name, max_bytes)
+        if before[0] is None or not before[0].complete:
+            skipped.append(f"{result.name}: does not load; fix its syntax first")
+            continue
+        text = raw.decode("utf-8")
+        lines = text.split("\n")
+        for number, rules in per_line.items():
+            lines[number - 1] = _suppressed(lines[number - 1], rules, reason)
+        new = "\n".join(lines)
+        after = load_source(new.encode("utf-8"), result.name, max_bytes)
+        if (
+            after[0] is None
+            or [repr(d.data) for d in after[1]] != [repr(d.data) for d in before[1]]
+            or sorted(p.rule for p in after[2]) != sorted(p.rule for p in before[2])
+        ):
+            skipped.append(
+                f"{result.name}: a comment would change its data (a finding inside a multi-line "
+                "string?); suppress by hand"
+            )
+            continue
+        write_atomic(path, new, mode=path.stat().st_mode)
+        edited[result.name] = sum(len(r) for r in per_line.values())
+    return edited, skipped
+
+
+def _suppressed(line: str, rules: list[str], reason: str | None) -> str:
+    """``line`` with ``rules`` suppressed: added to the line's own ``disable`` directive, else a new one."""
+    end = "\r" if line.endswith("\r") else ""
+    body = line[: len(line) - len(end)]
+    match = DIRECTIVE.search(body)
+    if match and match["kind"] == "disable":
+        listed = [s.strip() for s in match["rules"].split(",") if s.strip()]
+        joined = ",".join(listed + [r for r in rules if r not in listed])
+        return body[: match.start("rules")] + joined + body[match.end("rules") :] + end
+    why = f" -- {reason}" if reason else ""
+    return f"{body.rstrip(' ')}  # lflint: disable={','.join(rules)}{why}{end}" if body.strip() else line

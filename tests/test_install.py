@@ -111,3 +111,53 @@ def test_pre_commit_hook(tmp_path):
         check=False,
     )
     assert result.returncode == 0, result.stdout + result.stderr
+
+
+def test_pre_commit_prints_one_summary_for_many_files(tmp_path):
+    """pre-commit splits the files into one batch per CPU unless the hook is serial; made to see 8 CPUs here, so
+    that the test means the same on any machine."""
+    repo = tmp_path / "repo"
+    (repo / "jobs").mkdir(parents=True)
+    for n in range(40):
+        (repo / f"jobs/good{n:02d}.lfjob.yaml").write_text(GOOD)
+    (repo / "jobs/zz-bad.lfjob.yaml").write_text(BAD)
+    env = dict(
+        os.environ,
+        PRE_COMMIT_HOME=str(tmp_path / "cache"),
+        GIT_AUTHOR_NAME="t",
+        GIT_AUTHOR_EMAIL="t@t",
+        GIT_COMMITTER_NAME="t",
+        GIT_COMMITTER_EMAIL="t@t",
+    )
+    env.pop("PRE_COMMIT_NO_CONCURRENCY", None)
+    sh("git", "init", "-q", cwd=repo, env=env)
+    sh("git", "add", ".", cwd=repo, env=env)
+    source = tmp_path / "lflint-src"
+    shutil.copytree(
+        ROOT,
+        source,
+        ignore=shutil.ignore_patterns(".git", ".venv", "*.egg-info", "__pycache__", ".hypothesis", ".pytest_cache"),
+    )
+    sh("git", "init", "-q", cwd=source, env=env)
+    sh("git", "add", ".", cwd=source, env=env)
+    sh("git", "commit", "-qm", "snapshot", cwd=source, env=env)
+    eight_cpus = (
+        "import sys, pre_commit.xargs as x; x.cpu_count = lambda: 8; from pre_commit.main import main; "
+        "sys.exit(main(sys.argv[1:]))"
+    )
+    result = sh(
+        sys.executable,
+        "-c",
+        eight_cpus,
+        "try-repo",
+        str(source),
+        "lflint",
+        "--all-files",
+        cwd=repo,
+        env=env,
+        check=False,
+    )
+    output = result.stdout + result.stderr
+    assert result.returncode == 1, output
+    summaries = [line for line in output.splitlines() if line.startswith(("Found ", "All checks passed"))]
+    assert len(summaries) == 1 and summaries[0].startswith("Found ") and summaries[0].endswith(" in 41 files."), output

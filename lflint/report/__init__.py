@@ -28,6 +28,7 @@ class Context(NamedTuple):
     colour: bool = False  # the terminal takes ANSI colours
     files: int = 0  # how many files were linted
     paths: tuple[str, ...] = ()  # the files linted, in order
+    root: Path | None = None  # the repository root that the (relative) paths start from (``paths.repository_root``)
 
 
 def render(fmt: str, diagnostics, context: Context) -> str:

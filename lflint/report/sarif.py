@@ -69,4 +69,6 @@ def render(diagnostics, context):
             }
         ],
     }
+    if context.root is not None:
+        log["runs"][0]["originalUriBaseIds"] = {"%SRCROOT%": {"uri": context.root.as_uri().rstrip("/") + "/"}}
     return json_text(log)

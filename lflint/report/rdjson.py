@@ -1,0 +1,86 @@
+"""reviewdog's diagnostic format (rdjson): one DiagnosticResult; reviewdog posts each diagnostic as a review
+comment on the changed lines and each suggestion as a one-click suggested change.
+
+Columns count UTF-8 bytes from 1 and ranges end exclusively. A finding's ``suggestion`` (the did-you-mean value
+of an enum or field name) becomes a suggestion that replaces the value's text, in the original token's quoting;
+the fixes lflint will make (``--fix``) are to feed ``suggestions`` the same way once they exist.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+
+from ..secrets import MASK
+from . import json_text, relative_uri
+
+SEVERITIES = {"error": "ERROR", "warning": "WARNING", "info": "INFO"}
+_PLAIN = re.compile(r"[A-Za-z0-9_][A-Za-z0-9_.\-/]*")  # a YAML plain scalar that needs no quotes
+
+
+def _byte_column(excerpt, column: int) -> int:
+    """The UTF-8 byte column of the true ``column`` on a line shown as ``excerpt`` (``secrets.Excerpt``). A
+    masked stretch counts one byte a character: its true characters are not known here, and counting them would
+    tell a secret's bytes."""
+    if excerpt is None:
+        return column
+    total, true, shown = 0, 1, 1
+    for start, stop, shown_start, width in excerpt.masks:
+        if start >= column:
+            break
+        total += len(excerpt.text[shown - 1 : shown - 1 + start - true].encode("utf-8", "surrogatepass"))
+        if column < stop:
+            return total + column - start + 1
+        total += stop - start
+        true, shown = stop, shown_start + width
+    return total + len(excerpt.text[shown - 1 : shown - 1 + column - true].encode("utf-8", "surrogatepass")) + 1
+
+
+def _replacement(token: str, value: str, is_json: bool) -> str:
+    """``value`` written in the quoting of ``token``, the text it replaces."""
+    if token.startswith('"') or is_json:
+        return json.dumps(value, ensure_ascii=False)
+    if token.startswith("'"):
+        return "'" + value.replace("'", "''") + "'"
+    return value if _PLAIN.fullmatch(value) else json.dumps(value, ensure_ascii=False)
+
+
+def diagnostic(d, rules, lines) -> dict:
+    """One rdjson Diagnostic; ``lines`` maps (file, line number) to the source line as shown
+    (``secrets.Excerpt``), for byte columns and suggestions."""
+    start, end = lines.get((d.file, d.line)), lines.get((d.file, d.end_line))
+    span = {
+        "start": {"line": d.line, "column": _byte_column(start, d.column)},
+        "end": {"line": d.end_line, "column": _byte_column(end, d.end_column)},
+    }
+    out = {
+        "message": d.message,
+        "location": {"path": relative_uri(d.file), "range": span},
+        "severity": SEVERITIES[d.severity],
+        "source": {"name": "lflint"},
+        "code": {"value": d.rule},
+    }
+    rule = rules.get(d.rule)
+    if rule is not None and rule.url:
+        out["code"]["url"] = rule.url
+    if (
+        d.suggestion is not None
+        and start is not None
+        and d.end_line == d.line
+        and not start.masks
+        and MASK not in start.text
+    ):
+        token = start.text[d.column - 1 : d.end_column - 1]
+        text = _replacement(token, d.suggestion, d.file.lower().endswith(".json"))
+        if token:
+            out["suggestions"] = [{"range": span, "text": text}]
+    return out
+
+
+def render(diagnostics, context):
+    return json_text(
+        {
+            "source": {"name": "lflint", "url": "https://github.com/lflint/lflint"},
+            "diagnostics": [diagnostic(d, context.rules, context.lines) for d in diagnostics],
+        }
+    )
