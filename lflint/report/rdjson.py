@@ -1,9 +1,11 @@
 """reviewdog's diagnostic format (rdjson): one DiagnosticResult; reviewdog posts each diagnostic as a review
 comment on the changed lines and each suggestion as a one-click suggested change.
 
-Columns count UTF-8 bytes from 1 and ranges end exclusively. A finding's ``suggestion`` (the did-you-mean value
-of an enum or field name) becomes a suggestion that replaces the value's text, in the original token's quoting;
-the fixes lflint will make (``--fix``) are to feed ``suggestions`` the same way once they exist.
+The JSON is ASCII (each other character escaped), and messages escape what is not printable as every
+human-facing report does. Columns count UTF-8 bytes from 1 and ranges end exclusively. A finding's
+``suggestion`` (the did-you-mean value of an enum or field name) becomes a suggestion that replaces the value's
+text, in the original token's quoting; the fixes lflint will make (``--fix``) are to feed ``suggestions`` the
+same way once they exist.
 """
 
 from __future__ import annotations
@@ -11,8 +13,8 @@ from __future__ import annotations
 import json
 import re
 
-from ..secrets import MASK
-from . import json_text, relative_uri
+from ..secrets import MASK, printable
+from . import relative_uri
 
 SEVERITIES = {"error": "ERROR", "warning": "WARNING", "info": "INFO"}
 _PLAIN = re.compile(r"[A-Za-z0-9_][A-Za-z0-9_.\-/]*")  # a YAML plain scalar that needs no quotes
@@ -54,7 +56,7 @@ def diagnostic(d, rules, lines) -> dict:
         "end": {"line": d.end_line, "column": _byte_column(end, d.end_column)},
     }
     out = {
-        "message": d.message,
+        "message": printable(d.message),  # a comment on the pull request: shown as the text report shows it
         "location": {"path": relative_uri(d.file), "range": span},
         "severity": SEVERITIES[d.severity],
         "source": {"name": "lflint"},
@@ -78,9 +80,10 @@ def diagnostic(d, rules, lines) -> dict:
 
 
 def render(diagnostics, context):
-    return json_text(
-        {
-            "source": {"name": "lflint", "url": "https://github.com/lflint/lflint"},
-            "diagnostics": [diagnostic(d, context.rules, context.lines) for d in diagnostics],
-        }
-    )
+    # ASCII-only JSON: reviewdog turns it into review comments, so no control or bidi character of a file name
+    # or message is written raw (JSON readers decode the escapes)
+    result = {
+        "source": {"name": "lflint", "url": "https://github.com/lflint/lflint"},
+        "diagnostics": [diagnostic(d, context.rules, context.lines) for d in diagnostics],
+    }
+    return json.dumps(result, indent=2, ensure_ascii=True) + "\n"
