@@ -56,13 +56,13 @@ def render(entries: list[Entry]) -> str:
 def read(path: Path) -> tuple[list[Entry], bool]:
     """The entries of the baseline at ``path`` (none when there is no file), and whether the file is laid out as
     ``render`` writes it (then each entry's line is known)."""
-    try:
-        with path.open("rb") as fh:
-            raw = fh.read(MAX_SIZE + 1)
-    except FileNotFoundError:
+    from .fileio import read_regular
+
+    if not os.path.lexists(path):
         return [], True
-    except OSError as exc:
-        raise ConfigError(f"{path}: cannot read baseline: {exc.strerror}") from None
+    raw = read_regular(path, MAX_SIZE)  # never blocks (a FIFO), never more than the limit
+    if isinstance(raw, str):
+        raise ConfigError(f"{path}: baseline {raw}")
     if len(raw) > MAX_SIZE:
         raise ConfigError(f"{path}: baseline larger than {MAX_SIZE // 1024 // 1024} MB; not read")
     try:

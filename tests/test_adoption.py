@@ -335,3 +335,11 @@ def test_new_writes_a_spec_that_lints_clean_once_filled(run, run_json, tmp_path,
 def test_new_with_an_unknown_type(run):
     code, out = run("new", "MIGRATION")
     assert code == 2 and "one of METADATA_MIGRATION, PERMISSION_MIGRATION, METADATA_DISCOVERY" in out
+
+
+def test_a_baseline_that_is_not_a_regular_file_is_one_line(run, tmp_path):
+    (tmp_path / "a.lfjob.yaml").write_text(BAD)
+    os.mkfifo(tmp_path / ".lflint-baseline.json")  # would block a plain open()
+    code, out = run("check")
+    assert code == 2 and out.startswith("lflint: error: .lflint-baseline.json: baseline not a regular file (a FIFO)")
+    assert len(out.splitlines()) == 1
