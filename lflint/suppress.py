@@ -141,12 +141,14 @@ def add_suppressions(results, reason: str | None, max_bytes: int) -> tuple[dict[
 
 def _suppressed(line: str, rules: list[str], reason: str | None) -> str:
     """``line`` with ``rules`` suppressed: added to the line's own ``disable`` directive, else a new one."""
-    end = "\r" if line.endswith("\r") else ""
-    body = line[: len(line) - len(end)]
-    match = DIRECTIVE.search(body)
-    if match and match["kind"] == "disable":
-        listed = [s.strip() for s in match["rules"].split(",") if s.strip()]
+    end_of_line = "\r" if line.endswith("\r") else ""
+    body = line[: len(line) - len(end_of_line)]
+    found = find_directive(body)
+    if found and found[0] == "disable":
+        start = HEAD.match(body, found[1]).end()
+        end = start + len(found[2])
+        listed = [r.strip() for r in found[2].split(",") if r.strip()]
         joined = ",".join(listed + [r for r in rules if r not in listed])
-        return body[: match.start("rules")] + joined + body[match.end("rules") :] + end
+        return body[:start] + joined + body[end:] + end_of_line
     why = f" -- {reason}" if reason else ""
-    return f"{body.rstrip(' ')}  # lflint: disable={','.join(rules)}{why}{end}" if body.strip() else line
+    return f"{body.rstrip(' ')}  # lflint: disable={','.join(rules)}{why}{end_of_line}" if body.strip() else line
