@@ -4,7 +4,7 @@ __version__ = "0.1.0"
 
 
 def __getattr__(name):  # lazy: `lflint --version` and the CLI start without loading the linter
-    if name in ("lint_text", "lint_paths", "Diagnostic", "ConfigError"):
+    if name in ("lint_text", "lint_paths", "fix_text", "Diagnostic", "ConfigError"):
         from . import api
 
         return getattr(api, name)
@@ -15,4 +15,4 @@ def __getattr__(name):  # lazy: `lflint --version` and the CLI start without loa
     raise AttributeError(f"module 'lflint' has no attribute {name!r}")
 
 
-__all__ = ["ConfigError", "Diagnostic", "Runner", "__version__", "lint_paths", "lint_text"]
+__all__ = ["ConfigError", "Diagnostic", "Runner", "__version__", "fix_text", "lint_paths", "lint_text"]

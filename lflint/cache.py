@@ -27,7 +27,7 @@ from typing import TYPE_CHECKING
 
 from . import __version__
 from .config import Settings, read_small
-from .diagnostic import Diagnostic
+from .diagnostic import Diagnostic, Edit, Fix
 from .fileio import read_regular, write_atomic
 from .rules import JOB_SCHEMA, RULES_DIR, RuleError
 
@@ -102,9 +102,9 @@ def _int(value, low: int) -> bool:
 
 def _valid(fields, linter: Linter) -> bool:
     """Whether one cached finding is one this run could report (see ``Cache.put`` for the fields)."""
-    if type(fields) is not list or len(fields) != 11:
+    if type(fields) is not list or len(fields) != 12:
         return False
-    document, line, column, end_line, end_column, rule_id, slug, severity, message, pointer, suggestion = fields
+    document, line, column, end_line, end_column, rule_id, slug, severity, message, pointer, suggestion, fix = fields
     rule = linter.rules.get(rule_id) if type(rule_id) is str else None
     return (
         rule is not None
@@ -120,12 +120,30 @@ def _valid(fields, linter: Linter) -> bool:
         and type(pointer) is str
         and (pointer == "" or pointer.startswith("/"))
         and (suggestion is None or type(suggestion) is str)
+        and (fix is None or _fix_of(fix) is not None)
     )
 
 
 def _through_link(directory: Path, root: Path) -> bool:
     """Whether ``directory`` or a folder between ``root`` and it is a link (which the cache never follows)."""
     return any(d.is_symlink() for d in (directory, *directory.parents) if d != root and root in d.parents)
+
+
+def _fix_of(fields) -> Fix | None:
+    """A cached fix (``[applicability, message, [[line, column, end_line, end_column, content], ...]]``)."""
+    if (
+        type(fields) is not list
+        or len(fields) != 3
+        or fields[0] not in ("safe", "unsafe")
+        or type(fields[1]) is not str
+    ):
+        return None
+    edits = fields[2]
+    if type(edits) is not list or not edits:
+        return None
+    if not all(type(e) is list and len(e) == 5 and all(_int(n, 1) for n in e[:4]) and type(e[4]) is str for e in edits):
+        return None
+    return Fix(fields[0], fields[1], tuple(Edit(*e) for e in edits))
 
 
 class Cache:
@@ -174,8 +192,9 @@ class Cache:
                 message=message,
                 pointer=pointer,
                 suggestion=suggestion,
+                fix=_fix_of(fix) if fix else None,
             )
-            for document, line, column, end_line, end_column, rule, _, _, message, pointer, suggestion in fields
+            for document, line, column, end_line, end_column, rule, _, _, message, pointer, suggestion, fix in fields
         ]
 
     def put(self, name: str, key: str, diagnostics: list[Diagnostic]) -> None:
@@ -194,6 +213,7 @@ class Cache:
                 d.message,
                 d.pointer,
                 d.suggestion,
+                [d.fix.applicability, d.fix.message, [list(e) for e in d.fix.edits]] if d.fix else None,
             ]
             for d in diagnostics
         ]

@@ -148,6 +148,14 @@ def config_options(func):
     metavar="REF",
     help="Lint only the specs among PATHS changed since the git revision REF (`git diff --name-only REF`).",
 )
+@click.option("--fix/--no-fix", default=None, help="Apply safe fixes in place [default: the `fix` setting, off].")
+@click.option(
+    "--unsafe-fixes/--no-unsafe-fixes",
+    default=None,
+    help="Also apply unsafe fixes (a guess, or a change of what the job does) [default: the setting, off].",
+)
+@click.option("--diff", is_flag=True, help="Print the diff of what --fix would change; write nothing.")
+@click.option("--show-fixes", is_flag=True, help="List the findings that fixes repaired.")
 @config_options
 def check(
     paths,
@@ -164,6 +172,10 @@ def check(
     add_suppressions,
     reason,
     diff_base,
+    fix,
+    unsafe_fixes,
+    diff,
+    show_fixes,
     config,
     isolated,
     select,
@@ -184,7 +196,8 @@ def check(
         raise click.UsageError("--stdin-filename names the spec read from stdin: give '-' among the paths")
     if reason is not None and not add_suppressions:
         raise click.UsageError("--reason is the reason of --add-suppressions: give both")
-    runner = Runner(config, isolated, _overrides(select, extend_select, ignore, fail_on), cache)
+    overrides = {**_overrides(select, extend_select, ignore, fail_on), "fix": fix, "unsafe_fixes": unsafe_fixes}
+    runner = Runner(config, isolated, overrides, cache, diff=diff)
     here = runner.settings_in(Path.cwd())
     linter = runner.linter_for(here)  # a bad selector fails before any work
     rules = linter.rules
@@ -194,6 +207,12 @@ def check(
     targets = list(paths) or ["."]
     if diff_base is not None:
         targets = _changed(runner, diff_base, targets)
+    # a fixed spec from stdin goes to stdout; the report then goes to stderr
+    fix_stdin = "-" in targets and not diff and runner.settings_for(Path(stdin_filename or "-")).fix
+    if fix_stdin and len(targets) > 1:
+        raise click.UsageError("--fix with '-' (stdin) writes the fixed spec to stdout: give '-' alone")
+    if fix_stdin or diff:
+        return _check_fixing(runner, targets, stdin_filename, jobs, fmt, diff, show_fixes)
     if add_suppressions:
         from .suppress import add_suppressions as add
 
@@ -219,7 +238,7 @@ def check(
     # the other formats render one document and keep the findings (and text to a file the lines it shows)
     stream = fmt == "text" and not output_file
     diagnostics, names, lines, errors, inputs, cached = [], [], {}, [], [], 0
-    files, failed, severities, per_rule = 0, False, Counter(), Counter()
+    files, failed, severities, per_rule, fixable, fixed = 0, False, Counter(), Counter(), Counter(), []
     machine = fmt != "text"
     for result in _results(runner, targets, stdin_filename, jobs):
         if output_file:
@@ -231,6 +250,10 @@ def check(
         result = _printable_name(result)
         if result.error:
             errors.append(f"lflint: {result.name}: {result.error}")
+        if result.note:
+            errors.append(f"lflint: {result.name}: {result.note}")
+        fixed.extend(result.fixed)
+        fixable.update(d.fix.applicability for d in result.diagnostics if d.fix)
         files += 1
         cached += result.cached
         severities.update(d.severity for d in result.diagnostics)
@@ -260,6 +283,8 @@ def check(
         diagnostics.extend(unused)
     if stream:
         click.echo(text.summary_of(severities, files))
+        if text.fixable_line(fixable):
+            click.echo(text.fixable_line(fixable))
     else:
         report = _render(fmt, diagnostics, Context(rules, lines, colour, files, tuple(names), root))
         if output_file:
@@ -267,6 +292,8 @@ def check(
             click.echo(text.summary_of(severities, files))
         else:
             click.echo(report, nl=False)
+    if fixed or show_fixes:
+        _fixed(fixed, show_fixes, err=fmt != "text" and not output_file)
     if statistics:
         err = fmt != "text" and not output_file
         _statistics(per_rule, err)
@@ -312,6 +339,43 @@ def _edits(counts, skipped, what: str) -> None:
         f"file{'s' if len(counts) != 1 else ''}"
     )
     sys.exit(0)
+
+
+def _fixed(fixed, listed: bool, err: bool) -> None:
+    """How many findings fixes repaired, and with ``listed`` (``--show-fixes``) which."""
+    click.echo(f"Fixed {len(fixed)} finding{'s' if len(fixed) != 1 else ''}.", err=err)
+    for d in fixed if listed else ():
+        click.echo(_printable(f"  {d.file}:{d.line}:{d.column}: {d.rule} {d.fix.message}"), err=err)
+
+
+def _check_fixing(runner, paths, stdin_filename, jobs, fmt, diff, show_fixes):
+    """``check --diff`` (the diff of every file's fixes on stdout; exit 1 when there is one), or ``check --fix``
+    of a spec read from stdin (the fixed text on stdout, the report on stderr)."""
+    from .report import Context
+
+    diagnostics, names, fixed, errors, changed = [], [], [], [], False
+    for result in _results(runner, paths, stdin_filename, jobs):
+        result = _printable_name(result)
+        names.append(result.name)
+        errors += [f"lflint: {result.name}: {e}" for e in (result.error, result.note) if e]
+        fixed.extend(result.fixed)
+        if diff:
+            changed = changed or bool(result.diff)
+            click.echo(_printable(result.diff or ""), nl=False)
+        else:
+            diagnostics.extend(result.diagnostics)
+            changed = any(runner.fails(d) for d in diagnostics)
+            sys.stdout.buffer.write(result.text.encode("utf-8") if result.text is not None else _STDIN.raw)
+    if not diff:
+        rules = runner.linter_for(runner.settings_in(Path.cwd())).rules
+        click.echo(_render(fmt, diagnostics, Context(rules, {}, False, len(names), tuple(names))), nl=False, err=True)
+    if diff:
+        click.echo(f"{len(fixed)} fix{'es' if len(fixed) != 1 else ''} would be applied.", err=True)
+    elif fixed or show_fixes:
+        _fixed(fixed, show_fixes, err=True)
+    for error in errors:
+        click.echo(error, err=True)
+    sys.exit(2 if errors else 1 if changed else 0)
 
 
 def _printable(report: str) -> str:
@@ -363,10 +427,16 @@ def _results(runner, paths, stdin_filename, jobs):
     for is_stdin, group in groupby(paths, key=lambda p: p == "-"):
         if is_stdin:
             name = stdin_filename or "-"
-            limit = runner.settings_for(Path(name)).max_file_size
-            yield runner.check_bytes(sys.stdin.buffer.read(limit + 1), name)  # the bound: LF008 past the limit
+            settings = runner.settings_for(Path(name))
+            raw = sys.stdin.buffer.read(settings.max_file_size + 1)  # the bound: LF008 past the limit
+            _STDIN.raw = raw
+            yield runner.fix_bytes(raw, name) if settings.fix or runner.diff else runner.check_bytes(raw, name)
         else:
             yield from runner.run(list(group), jobs)
+
+
+class _STDIN:
+    raw = b""  # the bytes read from stdin, written back as they were when --fix changes nothing
 
 
 def _render(fmt, diagnostics, context) -> str:

@@ -39,6 +39,10 @@ class Settings(NamedTuple):
     cache_dir: str = ".lflint_cache"
     max_file_size: int = MAX_FILE_SIZE  # bytes
     baseline: str = ".lflint-baseline.json"  # relative to the config file's directory
+    fix: bool = False  # apply safe fixes (``check --fix``)
+    unsafe_fixes: bool = False  # and unsafe ones
+    fixable: tuple[str, ...] = ()  # only these rules' fixes (ids, prefixes, slugs); empty: every rule's
+    unfixable: tuple[str, ...] = ()  # never these rules' fixes
     root: str = "."  # directory that relative globs and rule paths start from
     origin: tuple[tuple[str, str], ...] = ()  # key -> where its value came from
 
@@ -47,7 +51,7 @@ class Settings(NamedTuple):
 
 
 KEYS = {name.replace("_", "-"): name for name in Settings._fields if name not in ("root", "origin")}
-_LISTS = {"select", "extend_select", "ignore", "include", "exclude", "rule_paths"}
+_LISTS = {"select", "extend_select", "ignore", "include", "exclude", "rule_paths", "fixable", "unfixable"}
 
 
 def read_small(path: Path, what: str, error: type[Exception]) -> bytes:
@@ -109,7 +113,7 @@ def _check(path: Path, table: dict) -> dict[str, Any]:
         elif name == "fail_on":
             if value not in SEVERITIES:
                 raise ConfigError(f"{where} must be one of error, warning, info; found {value!r}")
-        elif name == "cache":
+        elif name in ("cache", "fix", "unsafe_fixes"):
             if not isinstance(value, bool):
                 raise ConfigError(f"{where} must be true or false")
         elif name == "cache_dir":

@@ -11,6 +11,32 @@ def severity_rank(severity: str) -> int:
     return SEVERITIES.index(severity)
 
 
+class Edit(NamedTuple):
+    """Replace the text from (line, column) to (end_line, end_column) (1-based, true columns, end exclusive)."""
+
+    line: int
+    column: int
+    end_line: int
+    end_column: int
+    content: str
+
+
+class Fix(NamedTuple):
+    """What would repair a finding: ``safe`` (the only meaning the spec can have had) or ``unsafe`` (a guess, or
+    it changes what the job does)."""
+
+    applicability: str  # "safe" | "unsafe"
+    message: str
+    edits: tuple[Edit, ...]
+
+    def to_dict(self) -> dict:
+        return {
+            "applicability": self.applicability,
+            "message": self.message,
+            "edits": [e._asdict() for e in self.edits],
+        }
+
+
 class Diagnostic(NamedTuple):
     """One finding, with an exact source range (1-based; end column exclusive)."""
 
@@ -26,6 +52,7 @@ class Diagnostic(NamedTuple):
     message: str
     pointer: str
     suggestion: str | None = None
+    fix: Fix | None = None
 
     def to_dict(self) -> dict:
-        return self._asdict()
+        return {**self._asdict(), "fix": self.fix.to_dict() if self.fix else None}

@@ -27,12 +27,34 @@ def rule_markdown(rule: Rule, level: int = 1) -> str:
         rule.docs["why"].strip() + "\n",
         f"{h}# How to fix\n",
         rule.docs["fix"].strip() + "\n",
+        f"**Fix:** {_autofix(rule)}\n",
     ]
     for kind, title in (("bad", "Example that is reported"), ("good", "Example that passes")):
         if rule.examples[kind]:
             parts.append(f"{h}# {title}\n")
             parts.append("```yaml\n" + rule.examples[kind][0].rstrip("\n") + "\n```\n")
     return "\n".join(parts)
+
+
+def _autofix(rule: Rule) -> str:
+    """What ``check --fix`` does for the rule's findings (``docs.autofix``), with the first fix its bad examples
+    get, generated (safe ones first); "none" without ``docs.autofix``."""
+    if "autofix" not in rule.docs:
+        return "none: lflint would have to invent a value or choose between meanings."
+    from .rules import all_rules
+
+    fixes = sorted(
+        (d.fix.applicability != "safe", d.fix.message)
+        for diagnostics in example_findings(rule, all_rules()).values()
+        for d in diagnostics
+        if d.rule == rule.id and d.fix
+    )
+    example = (
+        " Example: "
+        + "; ".join(f"{m} ({'unsafe' if u else 'safe'})" for u, m in dict.fromkeys(fixes[:1] + fixes[-1:]))
+        + "."
+    )
+    return rule.docs["autofix"].strip() + (example if fixes else "")
 
 
 def rules_markdown() -> str:

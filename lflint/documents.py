@@ -206,6 +206,12 @@ class Source:
                 end = r[2:]
         return (*start, *end)
 
+    def offset(self, line: int, column: int) -> int:
+        """The offset in ``text`` of (``line``, ``column``), 1-based: ``position``'s inverse."""
+        if self._line_starts is None:
+            self.position(0)
+        return self._line_starts[line - 1] + column - 1
+
     def position(self, offset: int) -> tuple[int, int]:
         if self._line_starts is None:
             self._line_starts = [0] + [m.end() for m in re.finditer("\n", self.text)]

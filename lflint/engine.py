@@ -15,14 +15,25 @@ and masks the pointer, for the rules' findings and for the file-level findings o
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable
 from typing import NamedTuple
 
 from . import suppress
 from .config import MAX_FILE_SIZE
-from .diagnostic import Diagnostic
-from .documents import Source, join_pointer, load_source
-from .messages import describe, field_label, missing_fields, missing_message, quoted_names, show, unknown_field
+from .diagnostic import Diagnostic, Edit, Fix
+from .documents import Source, join_pointer, load_source, split_pointer
+from .messages import (
+    certain,
+    describe,
+    documented,
+    field_label,
+    missing_fields,
+    missing_message,
+    quoted_names,
+    show,
+    unknown_field,
+)
 from .rules import RULES_DIR, Rule, find_rule, matches
 from .secrets import DEFAULT_PLACEHOLDER, for_user_rules, shown_pointer
 from .validation import gate, passes, schema_errors, select
@@ -36,6 +47,9 @@ class Finding(NamedTuple):
     message: str
     suggestion: str | None = None
     at_key: bool = False
+    # what replacing the range by the suggestion would be: "safe" (``messages.certain``), "unsafe" (a guess) or
+    # None (no fix: it would, say, repeat a key)
+    applicability: str | None = "unsafe"
 
 
 class Context:
@@ -96,6 +110,10 @@ class Linter:
                         message=f.message,
                         pointer=f.pointer,
                         suggestion=f.suggestion,
+                        replacing=(_key_or_value(doc.data, f.pointer, f.at_key), f.applicability)
+                        if f.suggestion and f.applicability
+                        else None,
+                        source=source,
                     )
                 )
         diagnostics = sorted({d for d in found if d is not None})
@@ -120,12 +138,19 @@ class Linter:
         document: int = 0,
         pointer: str = "",
         suggestion: str | None = None,
+        replacing: tuple[object, str] | None = None,
+        source: Source | None = None,
+        fix: Fix | None = None,
     ) -> Diagnostic | None:
-        """The one place a Diagnostic is made; None when rule ``rule_id`` is not enabled."""
+        """The one place a Diagnostic is made; None when rule ``rule_id`` is not enabled. ``replacing``: (the key
+        or value at ``range`` that ``suggestion`` would replace, and whether that is safe or unsafe), from which,
+        with the ``source``, the fix is made (``fix``: one made before, as the cache keeps it)."""
         rule = self.rules.get(rule_id)
         if rule is None:
             return None
         line, column, end_line, end_column = range
+        if replacing and source and suggestion:
+            fix = _replacement(source, range, *replacing, suggestion)
         return Diagnostic(
             file=file,
             document=document,
@@ -139,6 +164,7 @@ class Linter:
             message=message,
             pointer=shown_pointer(pointer),
             suggestion=suggestion,
+            fix=fix,
         )
 
     def _enabled_id(self, name: str) -> str | None:
@@ -204,14 +230,18 @@ class Linter:
                 known = error.schema.get("properties", {})
                 for key in error.instance:
                     if key not in known and rule:
-                        yield Finding(rule, join_pointer(pointer, key), *unknown_field(key, pointer, known), True)
+                        message, suggestion = unknown_field(key, pointer, known)
+                        fix = None if suggestion in error.instance else _safe_if(certain(key, suggestion))
+                        yield Finding(rule, join_pointer(pointer, key), message, suggestion, True, fix)
             elif error.validator == "required":
                 if rule and pointer not in seen_required:
                     seen_required.add(pointer)
                     for missing in missing_fields(error):
                         yield Finding(rule, pointer, missing_message(pointer, [missing]))
             elif rule:
-                yield Finding(rule, pointer, *describe(error, pointer))
+                message, suggestion = describe(error, pointer)
+                fix = _safe_if(certain(error.instance, suggestion, documented(error.schema)))
+                yield Finding(rule, pointer, message, suggestion, False, fix)
 
     def _declarative(self, rule: Rule, data: dict, fast: bool) -> Iterable[Finding]:
         for base, value in select(data, rule.given):
@@ -226,6 +256,7 @@ class Linter:
                     cases = [(missing_message(pointer, missing), None, quoted_names(missing))]
                 else:
                     cases = [(*describe(error, pointer), "")]
+                fix = _safe_if(certain(error.instance, cases[0][1], documented(error.schema)))
                 at = pointer
                 if rule.report_at and isinstance(value, dict) and rule.report_at in value:
                     at = join_pointer(base, rule.report_at)
@@ -233,7 +264,7 @@ class Linter:
                     message = (rule.message or "{default}").format(
                         field=field_label(at), value=show(error.instance, at), missing=missing, default=default
                     )
-                    yield Finding(rule, at, message, suggestion)
+                    yield Finding(rule, at, message, suggestion, False, fix if at == pointer else None)
 
 
 def _on_source(source: Source, d: Diagnostic) -> Diagnostic:
@@ -241,8 +272,56 @@ def _on_source(source: Source, d: Diagnostic) -> Diagnostic:
     edit of that range would change the secret, not what the finding is about)."""
     rng = (d.line, d.column, d.end_line, d.end_column)
     line, column, end_line, end_column = source.mask_range(rng)
-    suggestion = None if source.on_secret(rng) else d.suggestion
-    return d._replace(line=line, column=column, end_line=end_line, end_column=end_column, suggestion=suggestion)
+    if source.on_secret(rng):
+        d = d._replace(suggestion=None, fix=None)
+    return d._replace(line=line, column=column, end_line=end_line, end_column=end_column)
+
+
+# A plain YAML scalar that reads as a string of the same characters (not a number, boolean or null)
+_PLAIN = re.compile(r"[A-Za-z_][A-Za-z0-9_.-]*")
+_NOT_STRINGS = {"true", "false", "null", "yes", "no", "on", "off", "y", "n", "nan", "inf"}
+
+
+def _safe_if(sure: bool) -> str:
+    return "safe" if sure else "unsafe"
+
+
+def _replacement(source: Source, rng, current, applicability: str, suggestion: str) -> Fix | None:
+    """The fix that writes ``suggestion`` where ``current`` (a key, or a string value) stands at ``rng``: inside
+    its quotes when quoted; none when the text there is not ``current`` as written (an escape, a block scalar),
+    when the new text would read as something else, or on a secret."""
+    line, column, end_line, end_column = rng
+    if not isinstance(current, str) or line != end_line or source.on_secret(rng):
+        return None
+    text = source.line(line)[column - 1 : end_column - 1]
+    quote = text[:1] if len(text) > 1 and text[0] == text[-1] and text[0] in "\"'" else ""
+    if quote:
+        text, column, end_column = text[1:-1], column + 1, end_column - 1
+        fits = not any(c in suggestion for c in (quote, "\\")) and suggestion.isprintable()
+    else:
+        fits = not source.is_json and _PLAIN.fullmatch(suggestion) and suggestion.lower() not in _NOT_STRINGS
+    if text != current or not fits or text == suggestion:
+        return None
+    return Fix(
+        applicability,
+        f"replace {show(current)} with {show(suggestion)}",
+        (Edit(line, column, line, end_column, suggestion),),
+    )
+
+
+def _key_or_value(data, pointer: str, at_key: bool):
+    """The key (``at_key``) or the value at ``pointer`` in ``data``; None where there is none."""
+    tokens = split_pointer(pointer)
+    if at_key:
+        return tokens[-1] if tokens else None
+    for token in tokens:
+        if isinstance(data, dict) and token in data:
+            data = data[token]
+        elif isinstance(data, list) and token.isdigit() and int(token) < len(data):
+            data = data[int(token)]
+        else:
+            return None
+    return data
 
 
 def _is_user(rule: Rule) -> bool:

@@ -60,12 +60,10 @@ def did_you_mean(word: Any, candidates: Iterable[str]) -> str | None:
     if not isinstance(word, str):
         return None
     candidates = list(candidates)
-    lower = {c.lower(): c for c in candidates}
+    same = _same_meaning(word, candidates)
+    if same:
+        return same
     key = word.lower()
-    head, _, last = key.rpartition("_")
-    for name in (key, f"{head}_{_ROLES[last]}" if head and last in _ROLES else None):
-        if name in lower:
-            return lower[name]
     import difflib
 
     ending = [c for c in candidates if c.lower().endswith("_" + key)]
@@ -73,6 +71,35 @@ def did_you_mean(word: Any, candidates: Iterable[str]) -> str | None:
         word, candidates, n=1, cutoff=0.6
     )
     return close[0] if close else None
+
+
+def _same_meaning(word: str, candidates: list[str]) -> str | None:
+    """The candidate that is ``word`` in another case, or with its last word's usual meaning (``_ROLES``)."""
+    lower = {c.lower(): c for c in candidates}
+    key = word.lower()
+    head, _, last = key.rpartition("_")
+    for name in (key, f"{head}_{_ROLES[last]}" if head and last in _ROLES else None):
+        if name in lower:
+            return lower[name]
+    return None
+
+
+def certain(word: Any, suggestion: str | None, documented: Iterable[str] = ()) -> bool:
+    """Whether ``suggestion`` is the only thing ``word`` can have meant: a spelling the reference documents
+    (``documented``: the values with a hint of their own), the same word in another case, or the same name with
+    its last word's usual meaning (``execute_date`` → ``execute_day``). Anything else is a guess."""
+    return (
+        isinstance(word, str)
+        and suggestion is not None
+        and (word in documented or _same_meaning(word, [suggestion]) == suggestion)
+    )
+
+
+def documented(schema) -> set[str]:
+    """The values a schema documents a spelling for (``x-hints``, ``x-suggest``)."""
+    if not isinstance(schema, dict):
+        return set()
+    return {*schema.get("x-hints", {}), *schema.get("x-suggest", {})}
 
 
 def _plural(n: int, word: str) -> str:

@@ -43,6 +43,10 @@ class FileResult(NamedTuple):
     key: str | None = None  # the cache key of the file's content and settings, when it is to be cached
     error: str | None = None  # an internal error that kept the file from being linted (a bug in lflint)
     cached: bool = False  # answered from the cache
+    fixed: list[Diagnostic] = []  # the findings fixes repaired (or, with ``diff``, would repair)
+    diff: str | None = None  # the unified diff of the fixes (``Runner(diff=True)``: nothing is written)
+    text: str | None = None  # the fixed text of a spec read from stdin
+    note: str | None = None  # why fixes were not written
 
 
 class Linters:
@@ -70,6 +74,8 @@ def build_linter(settings: Settings) -> Linter:
         *settings.select,
         *settings.extend_select,
         *settings.ignore,
+        *settings.fixable,
+        *settings.unfixable,
         *(s for _, sels in settings.per_file_ignores for s in sels),
         *dict(settings.severity),
     ):
@@ -105,8 +111,10 @@ class Runner:
         overrides: dict | None = None,
         cache: bool | None = None,
         linter: Linter | None = None,
+        diff: bool = False,
     ):
         self.config = Path(config) if config else None
+        self.diff = diff  # fix files as their `fix` setting says, but write nothing: give the diff
         self.isolated = isolated
         self.overrides = check_overrides(overrides or {})
         self.linter = linter
@@ -194,7 +202,72 @@ class Runner:
         raw = read_regular(path, settings.max_file_size)
         if isinstance(raw, str):
             return FileResult(str(path), self._file_finding(settings, str(path), "LF007", raw))
+        if settings.fix or self.diff:
+            return self._fix_file(path, raw, settings)
         return self.check_bytes(raw, str(path))
+
+    # -- fixing --------------------------------------------------------------------------------------------------
+
+    def fix_bytes(self, raw: bytes | str, name: str) -> FileResult:
+        """The fixes the settings of ``name`` ask for (``fix``, ``unsafe-fixes``, ``fixable``, ``unfixable``)
+        applied to ``raw``: the fixed ``text``, what remains, what was ``fixed``, and the ``diff``. Nothing is
+        written. A text whose bytes the fixed text could not keep (not UTF-8 as written) is not fixed."""
+        from . import fixes
+
+        settings = self.settings_for(Path(name))
+        linter = self.linter_for(settings)
+        text = raw if isinstance(raw, str) else raw.decode("utf-8", "replace")
+        bom = fixes.BOM if text.startswith(fixes.BOM) else ""
+        if isinstance(raw, bytes) and text.encode("utf-8") != raw:
+            return self.check_bytes(raw, name)
+
+        def wanted(d: Diagnostic) -> bool:
+            rule = linter.rules[d.rule]
+            return (
+                (d.fix.applicability == "safe" or settings.unsafe_fixes)
+                and (not settings.fixable or any(matches(rule, s) for s in settings.fixable))
+                and not any(matches(rule, s) for s in settings.unfixable)
+            )
+
+        before = None
+
+        def lint(text: str):
+            nonlocal before
+            found = self._lint(text, name, settings)
+            before = before or found[1]
+            return found
+
+        result = fixes.fix(lint, text.removeprefix(bom), wanted)
+        if not result.fixed:
+            return FileResult(name, result.diagnostics, excerpt_lines(result.source, result.diagnostics))
+        return FileResult(
+            name,
+            result.diagnostics,
+            excerpt_lines(result.source, result.diagnostics),
+            fixed=result.fixed,
+            diff=fixes.diff(before, result.source, name),
+            text=bom + result.text,
+        )
+
+    def _fix_file(self, path: Path, raw: bytes, settings: Settings) -> FileResult:
+        """``fix_bytes`` of the file at ``path``, written back (atomically, keeping its mode) unless ``diff``; a
+        file that changed on disk since it was read is left alone, with a ``note``."""
+        try:
+            result = self.fix_bytes(raw, str(path))
+        except (ConfigError, RuleError):
+            raise
+        except Exception:  # noqa: BLE001 - a bug: the file is linted, not fixed (check_bytes reports it)
+            return self.check_bytes(raw, str(path))
+        if not result.fixed or self.diff:
+            return result
+        import stat
+
+        from .fileio import write_atomic
+
+        if read_regular(path, settings.max_file_size) != raw:
+            return self.check_bytes(raw, str(path))._replace(note="changed on disk during the run; not fixed")
+        write_atomic(path, result.text, mode=stat.S_IMODE(os.stat(path).st_mode))
+        return result._replace(text=None)
 
     def _file_finding(self, settings: Settings, name: str, rule_id: str, message: str) -> list[Diagnostic]:
         """A finding about the file as a whole (LF007, LF010), at its first character."""
@@ -254,7 +327,9 @@ class Runner:
             # fork starts a worker with the rules already loaded; elsewhere each worker builds its own Runner
             method = "fork" if sys.platform == "linux" else "spawn"
             pool = multiprocessing.get_context(method).Pool(
-                jobs, _start_worker, (self.config, self.isolated, self.overrides, self.cache is not None, self.linter)
+                jobs,
+                _start_worker,
+                (self.config, self.isolated, self.overrides, self.cache is not None, self.linter, self.diff),
             )
             results = pool.imap(_worker_check, chain(head, files), chunksize=8)
         try:
@@ -348,12 +423,12 @@ def excerpt_lines(source, diagnostics: list[Diagnostic]) -> dict[int, Excerpt]:
 _worker: Runner | None = None
 
 
-def _start_worker(config, isolated, overrides, cache, linter) -> None:
+def _start_worker(config, isolated, overrides, cache, linter, diff) -> None:
     global _worker
     import signal
 
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is the parent's to handle (exit 130), not a traceback
-    _worker = Runner(config, isolated, overrides, cache, linter)
+    _worker = Runner(config, isolated, overrides, cache, linter, diff)
 
 
 def _worker_check(path: Path) -> FileResult:

@@ -94,7 +94,7 @@ def _diagnostic(doc, d: Diagnostic) -> lsp.Diagnostic:
         code=d.rule,
         source="lflint",
         code_description=lsp.CodeDescription(href=rule_url(d.rule, d.name)),
-        data={"suggestion": d.suggestion, "name": d.name},
+        data={"fix": d.fix.to_dict() if d.fix else None, "name": d.name},
     )
 
 
@@ -302,36 +302,35 @@ def completion(ls: LflintServer, params: lsp.CompletionParams) -> lsp.Completion
     return lsp.CompletionList(is_incomplete=False, items=items)
 
 
-def _like(original: str, replacement: str) -> str:
-    """``replacement`` quoted as ``original`` was."""
-    if original[:1] == '"':
-        return json.dumps(replacement, ensure_ascii=False)
-    if original[:1] == "'":
-        return "'" + replacement.replace("'", "''") + "'"
-    return replacement
-
-
-@server.feature(lsp.TEXT_DOCUMENT_CODE_ACTION, lsp.CodeActionOptions(code_action_kinds=[lsp.CodeActionKind.QuickFix]))
+@server.feature(
+    lsp.TEXT_DOCUMENT_CODE_ACTION,
+    lsp.CodeActionOptions(code_action_kinds=[lsp.CodeActionKind.QuickFix, lsp.CodeActionKind.SourceFixAll]),
+)
 @safe
 def code_action(ls: LflintServer, params: lsp.CodeActionParams) -> list[lsp.CodeAction] | None:
     path, doc = _served(ls, params)
     if path is None:
         return None
     uri = params.text_document.uri
-    actions = []
-    for diag in params.context.diagnostics:
+    only = params.context.only or ()  # "fix all" rewrites the buffer: only when asked for by its kind
+    actions = _fix_all(doc, path, uri) if lsp.CodeActionKind.SourceFixAll in only else []
+    for diag in params.context.diagnostics if _asked(params, lsp.CodeActionKind.QuickFix) else ():
         if diag.source != "lflint" or not diag.code:
             continue
-        suggestion = (diag.data or {}).get("suggestion") if isinstance(diag.data, dict) else None
-        if suggestion:
-            new = _like(doc.text_in_client_range(diag.range), suggestion)
+        fix = (diag.data or {}).get("fix") if isinstance(diag.data, dict) else None
+        if fix:  # the finding's own fix (Diagnostic.fix), as --fix would apply it
+            edits = [
+                lsp.TextEdit(_range(doc, e["line"], e["column"], e["end_line"], e["end_column"]), e["content"])
+                for e in fix["edits"]
+            ]
+            unsafe = fix["applicability"] != "safe"
             actions.append(
                 lsp.CodeAction(
-                    title=f"Replace with {new}",
+                    title=fix["message"][:1].upper() + fix["message"][1:] + (" (unsafe)" if unsafe else ""),
                     kind=lsp.CodeActionKind.QuickFix,
                     diagnostics=[diag],
-                    is_preferred=True,
-                    edit=lsp.WorkspaceEdit(changes={uri: [lsp.TextEdit(range=diag.range, new_text=new)]}),
+                    is_preferred=not unsafe,
+                    edit=lsp.WorkspaceEdit(changes={uri: edits}),
                 )
             )
         if path.suffix == ".json":
@@ -356,6 +355,31 @@ def code_action(ls: LflintServer, params: lsp.CodeActionParams) -> list[lsp.Code
             )
         )
     return actions
+
+
+def _asked(params: lsp.CodeActionParams, kind: str) -> bool:
+    only = params.context.only
+    return not only or any(kind == k or kind.startswith(f"{k}.") for k in only)
+
+
+def _fix_all(doc, path: Path, uri: str) -> list[lsp.CodeAction]:
+    """ "Fix all": the buffer as ``check --fix`` would leave it (the settings' fixes, safe ones by default)."""
+    result = Runner(overrides={"fix": True}, cache=False).fix_bytes(doc.source, str(path))
+    if result.text is None or result.text == doc.source:
+        return []
+    lines = doc.lines
+    if not lines or lines[-1].endswith("\n"):
+        end = lsp.Position(len(lines), 0)
+    else:
+        end = doc.position_to_client_units(ServerTextPosition(len(lines) - 1, len(lines[-1])))
+    edit = lsp.TextEdit(lsp.Range(lsp.Position(0, 0), end), result.text)
+    return [
+        lsp.CodeAction(
+            title=f"Fix all lflint findings ({len(result.fixed)})",
+            kind=lsp.CodeActionKind.SourceFixAll,
+            edit=lsp.WorkspaceEdit(changes={uri: [edit]}),
+        )
+    ]
 
 
 def main() -> None:

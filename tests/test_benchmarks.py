@@ -59,3 +59,14 @@ def test_benchmark_runs_and_reports_every_goal():
     assert "2 files: peak RSS <= 40 MB" in result.stdout
     assert "4-document stream, --format json: peak RSS <= 40 MB" in result.stdout
     assert "large spec: CPU per MB added" in result.stdout
+
+
+def test_fix_benchmark_runs_and_fixes():
+    result = subprocess.run(
+        [sys.executable, str(ROOT / "benchmarks/fix.py"), "--files", "3", "--repeat", "1"],
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert result.returncode == 0, result.stderr
+    assert "check --fix  3 files:" in result.stdout and "--fix / check:" in result.stdout

@@ -24,12 +24,13 @@ def test_text_report_shows_line_and_caret(run, tmp_path):
     code, out = run("check", "a.lfjob.yaml")
     assert code == 1
     assert out.splitlines() == [
-        "a.lfjob.yaml:8:24: LF104 [error] `conflict_strategy` must be one of UPDATE, INSERT, UPSERT; found "
+        "a.lfjob.yaml:8:24: LF104 [error] [*] `conflict_strategy` must be one of UPDATE, INSERT, UPSERT; found "
         '"upsert"; did you mean UPSERT?',
         "  |",
         "8 |     conflict_strategy: upsert",
         "  |                        ^^^^^^",
         "Found 1 problem (1 error) in 1 file.",
+        "[*] 1 fixable with `--fix`.",
     ]
 
 
@@ -62,11 +63,17 @@ def test_json_contract(run_json, tmp_path):
         "pointer": "/parameter/metadata_discovery_parameter",
         "document": 0,
         "suggestion": None,
+        "fix": None,
     }
     unknown = next(d for d in found if d["rule"] == "LF102")
     assert unknown["pointer"] == "/parameter/metadata_discovery_parameter/instance_idd"
     assert (unknown["line"], unknown["column"], unknown["end_column"]) == (11, 5, 17)
     assert unknown["suggestion"] == "instance_id"
+    assert unknown["fix"] == {  # a guess from the spelling: unsafe
+        "applicability": "unsafe",
+        "message": 'replace "instance_idd" with "instance_id"',
+        "edits": [{"line": 11, "column": 5, "end_line": 11, "end_column": 17, "content": "instance_id"}],
+    }
     assert [set(d) for d in found] == [set(found[0])] * len(found)
 
 

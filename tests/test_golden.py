@@ -16,7 +16,7 @@ import pytest
 
 import lflint.report
 from lflint import __version__
-from lflint.diagnostic import Diagnostic
+from lflint.diagnostic import Diagnostic, Edit, Fix
 from lflint.documents import load_source
 from lflint.report import FORMATS
 from lflint.rules import Rule
@@ -154,7 +154,9 @@ DIAGNOSTICS = [
         "METADATA_MIGRATION job, which reads only `metadata_migration_parameter`",
         "/parameter/metadata_discovery_parameter",
     ),
-    _d(YAML, 1, 11, 7, 11, 8, "LF106", "error", "`name` must be at least 4 characters long; found 1", "/name", "xxxx"),
+    _d(
+        YAML, 1, 11, 7, 11, 8, "LF106", "error", "`name` must be at least 4 characters long; found 1", "/name", "xxxx"
+    )._replace(fix=Fix("unsafe", 'replace "x" with "xxxx"', (Edit(11, 7, 11, 8, "xxxx"),))),
 ]
 
 

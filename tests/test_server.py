@@ -183,7 +183,7 @@ async def test_code_actions_apply_the_suggestion_or_suppress(client: LanguageCli
         )
     )
     by_title = {a.title: a for a in actions}
-    replace = by_title["Replace with UPSERT"]
+    replace = by_title['Replace "upsert" with "UPSERT"']  # the finding's own safe fix (Diagnostic.fix)
     assert replace.is_preferred and list(replace.edit.changes[uri]) == [lsp.TextEdit(found.range, "UPSERT")]
     suppress = by_title["Suppress LF104 on this line"].edit.changes[uri][0]
     assert suppress.new_text == "  # lflint: disable=LF104" and suppress.range.start == lsp.Position(7, 29)
@@ -232,7 +232,9 @@ async def test_json_fix_keeps_quotes_and_a_broken_config_is_shown(client: Langua
             lsp.TextDocumentIdentifier(uri=uri), found.range, lsp.CodeActionContext(diagnostics=[found])
         )
     )
-    assert [a.title for a in actions] == ['Replace with "UPSERT"']  # JSON has no comments to suppress with
+    assert [a.title for a in actions] == ['Replace "upsert" with "UPSERT"']  # JSON has no comments to suppress with
+    [edit] = actions[0].edit.changes[uri]  # inside the quotes, which stay
+    assert (edit.new_text, edit.range.start.character + 1) == ("UPSERT", found.range.start.character + 2)
 
     config = tmp_path / ".lflint.toml"
     config.write_text("selekt = []\n")  # saved in the editor: the open specs are linted again
@@ -347,5 +349,24 @@ async def test_a_quick_fix_after_a_flow_style_secret_edits_exactly_its_token(cli
             lsp.TextDocumentIdentifier(uri=uri), found[0].range, lsp.CodeActionContext(diagnostics=found)
         )
     )
-    [replace] = [a for a in actions if a.title == "Replace with UPSERT"]
+    [replace] = [a for a in actions if a.title == 'Replace "upsert" with "UPSERT"']
     assert _apply(text, replace.edit.changes[uri]) == text.replace("upsert", "UPSERT")
+
+
+@pytest.mark.asyncio
+async def test_fix_all_is_the_buffer_as_check_fix_leaves_it(client: LanguageClient, tmp_path):
+    text = BAD.replace("file_discovery_type: PARQUET", "file_discovery_type: parquet  # keep")
+    path = tmp_path / "all.lfjob.yaml"
+    await diagnostics_after(client, lambda: open_doc(client, path, text))
+    uri = path.as_uri()
+    actions = await client.text_document_code_action_async(
+        lsp.CodeActionParams(
+            lsp.TextDocumentIdentifier(uri=uri),
+            lsp.Range(lsp.Position(0, 0), lsp.Position(0, 0)),
+            lsp.CodeActionContext(diagnostics=[], only=[lsp.CodeActionKind.SourceFixAll]),
+        )
+    )
+    [fix_all] = actions
+    assert fix_all.kind == lsp.CodeActionKind.SourceFixAll and fix_all.title == "Fix all lflint findings (2)"
+    assert _apply(text, fix_all.edit.changes[uri]) == GOOD.replace("PARQUET", "PARQUET  # keep")
+    assert path.read_text() == text  # the buffer is edited by the client, never the file by the server

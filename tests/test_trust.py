@@ -330,6 +330,7 @@ _GITHUB = re.compile(r"::(error|warning|notice) ((?:[a-zA-Z]+=[^,:\r\n]*)(?:,[a-
 _HEADER = re.compile(r"[^\r\n]*:\d+:\d+: [A-Z]+\d{3} \[(error|warning|info)\] [^\r\n]*")
 _BAR, _SOURCE, _CARET = re.compile(r" +\|"), re.compile(r"\d+ \| [^\r\n]*"), re.compile(r" +\| *\^+")
 _SUMMARY = re.compile(r"(All checks passed|Found \d+ problems?) [^\r\n]*\.")
+_FIXABLE = re.compile(r"\[\*\] \d+ fixable with `--fix`( \(\d+ more with `--unsafe-fixes`\))?\.")
 
 
 def _reports(directory, name):
@@ -354,6 +355,8 @@ def _reports(directory, name):
         github = check("github").splitlines()
         assert len(github) == len(found) and all(_GITHUB.fullmatch(line) for line in github), github
         lines = check("text").splitlines()
+        if lines and _FIXABLE.fullmatch(lines[-1]):  # after the summary: how many findings --fix would repair
+            lines.pop()
         assert "\x1b" not in "".join(lines) and _SUMMARY.fullmatch(lines[-1]), lines
         headers, i = 0, 0
         while i < len(lines) - 1:  # each finding: its header line, then maybe a three-line excerpt
@@ -373,6 +376,7 @@ _NAMES = st.text(st.characters(blacklist_characters="/\0", blacklist_categories=
 @settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(key=st.text(max_size=20), value=st.text(max_size=20))
 @example(key="\x1b[2J", value="\x1b[31m")
+@example(key="locati", value="")  # a finding with a fix: the fixable line follows the summary
 @example(key="a\nsrc/other.yaml:1:1: LF101 [error] fake", value="\x00")
 @example(key="\u2028\u202e", value="\udc80")
 def test_every_format_stays_valid_whatever_the_keys(key, value):

@@ -49,6 +49,8 @@ def render(diagnostics, context):
             result["ruleIndex"] = index[d.rule]
         if d.pointer:
             result["properties"] = {"pointer": d.pointer, "document": d.document}
+        if d.fix:
+            result["fixes"] = [_fix(d)]
         results.append(result)
     log = {
         "$schema": "https://json.schemastore.org/sarif-2.1.0.json",
@@ -72,3 +74,27 @@ def render(diagnostics, context):
     if context.root is not None:
         log["runs"][0]["originalUriBaseIds"] = {"%SRCROOT%": {"uri": context.root.as_uri().rstrip("/") + "/"}}
     return json_text(log)
+
+
+def _fix(d) -> dict:
+    """A finding's fix as SARIF gives it: its edits as replacements of regions of the file."""
+    return {
+        "description": {"text": f"{d.fix.message} ({d.fix.applicability})"},
+        "artifactChanges": [
+            {
+                "artifactLocation": {"uri": relative_uri(d.file), "uriBaseId": "%SRCROOT%"},
+                "replacements": [
+                    {
+                        "deletedRegion": {
+                            "startLine": e.line,
+                            "startColumn": e.column,
+                            "endLine": e.end_line,
+                            "endColumn": e.end_column,
+                        },
+                        "insertedContent": {"text": e.content},
+                    }
+                    for e in d.fix.edits
+                ],
+            }
+        ],
+    }

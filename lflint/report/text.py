@@ -17,7 +17,8 @@ def _style(text: str, code: str, colour: bool) -> str:
 def render(diagnostics, context):
     """Each finding with the source line ``context.lines`` holds for it, then the summary."""
     body = "".join(block(d, context.lines.get((d.file, d.line)), context.colour) for d in diagnostics)
-    return body + summary(diagnostics, context.files) + "\n"
+    fixable = fixable_line(Counter(d.fix.applicability for d in diagnostics if d.fix))
+    return body + summary(diagnostics, context.files) + "\n" + (fixable + "\n" if fixable else "")
 
 
 def block(d, excerpt: Excerpt | None, colour: bool = False) -> str:
@@ -25,7 +26,7 @@ def block(d, excerpt: Excerpt | None, colour: bool = False) -> str:
     severity = _style(d.severity, _COLOURS[d.severity] + ";1", colour)
     out = [
         f"{_style(printable(d.file), '1', colour)}:{d.line}:{d.column}: {_style(d.rule, '1', colour)} "
-        f"[{severity}] {printable(d.message)}"
+        f"[{severity}] {'[*] ' if d.fix and d.fix.applicability == 'safe' else ''}{printable(d.message)}"
     ]
     line = excerpt.text if excerpt else ""  # masked already where it was read (runner.excerpt_lines)
     if line.strip():  # the range is in true columns: the caret stands where they are in the masked line
@@ -53,3 +54,13 @@ def summary_of(counts: Counter, files: int) -> str:
         return f"All checks passed {in_files}."
     parts = [f"{counts[s]} {s}{'s' if counts[s] != 1 else ''}" for s in ("error", "warning", "info") if counts[s]]
     return f"Found {problems} problem{'s' if problems != 1 else ''} ({', '.join(parts)}) {in_files}."
+
+
+def fixable_line(fixes: Counter) -> str:
+    """How many findings ``--fix`` would repair (``fixes``: the remaining findings' fixes per applicability),
+    and how many more ``--unsafe-fixes`` would; empty when none."""
+    safe, unsafe = fixes["safe"], fixes["unsafe"]
+    if not safe and not unsafe:
+        return ""
+    more = f" ({unsafe} more with `--unsafe-fixes`)" if unsafe else ""
+    return f"[*] {safe} fixable with `--fix`{more}."
