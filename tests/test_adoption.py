@@ -162,13 +162,21 @@ def test_rdjson_is_schema_valid_with_byte_columns_and_suggestions(run, tmp_path)
     name = by[("a.lfjob.yaml", "LF105")]["location"]["range"]
     assert name == {"start": {"line": 1, "column": 7}, "end": {"line": 1, "column": 18}}  # "déjà_vu": 11 bytes
     strategy = by[("a.lfjob.yaml", "LF104")]
-    assert strategy["suggestions"] == [{"range": strategy["location"]["range"], "text": "'UPSERT'"}]
+    span = strategy["location"]["range"]
+    inside = {
+        "start": {**span["start"], "column": span["start"]["column"] + 1},
+        "end": {**span["end"], "column": span["end"]["column"] - 1},
+    }
+    assert strategy["suggestions"] == [{"range": inside, "text": "UPSERT"}]  # the fix's edit: inside the quotes
     kind = by[("b.lfjob.json", "LF104")]
     line = '{"name": "日本語のジョブ", "type": "METADATA_DISCOVERYY", "parameter": {}}'.encode()
     start = kind["location"]["range"]["start"]["column"] - 1
     end = kind["location"]["range"]["end"]["column"] - 1
     assert line[start:end] == b'"METADATA_DISCOVERYY"'
-    assert kind["suggestions"][0]["text"] == '"METADATA_DISCOVERY"' and kind["severity"] == "ERROR"
+    (suggested,) = kind["suggestions"]
+    first, last = suggested["range"]["start"]["column"] - 1, suggested["range"]["end"]["column"] - 1
+    assert line[first:last] == b"METADATA_DISCOVERYY" and suggested["text"] == "METADATA_DISCOVERY"
+    assert kind["severity"] == "ERROR"
     code, lines = run("check", "--format", "rdjsonl")
     rows = [json.loads(row) for row in lines.splitlines()]
     assert rows == result["diagnostics"]

@@ -2,22 +2,18 @@
 comment on the changed lines and each suggestion as a one-click suggested change.
 
 The JSON is ASCII (each other character escaped), and messages escape what is not printable as every
-human-facing report does. Columns count UTF-8 bytes from 1 and ranges end exclusively. A finding's
-``suggestion`` (the did-you-mean value of an enum or field name) becomes a suggestion that replaces the value's
-text, in the original token's quoting; the fixes lflint will make (``--fix``) are to feed ``suggestions`` the
-same way once they exist.
+human-facing report does. Columns count UTF-8 bytes from 1 and ranges end exclusively. A finding's fix (what
+``--fix`` or ``--unsafe-fixes`` would do) becomes its ``suggestions``, one per edit, on lines that show no secret.
 """
 
 from __future__ import annotations
 
 import json
-import re
 
-from ..secrets import MASK, printable
+from ..secrets import printable
 from . import relative_uri
 
 SEVERITIES = {"error": "ERROR", "warning": "WARNING", "info": "INFO"}
-_PLAIN = re.compile(r"[A-Za-z0-9_][A-Za-z0-9_.\-/]*")  # a YAML plain scalar that needs no quotes
 
 
 def _byte_column(excerpt, column: int) -> int:
@@ -38,15 +34,6 @@ def _byte_column(excerpt, column: int) -> int:
     return total + len(excerpt.text[shown - 1 : shown - 1 + column - true].encode("utf-8", "surrogatepass")) + 1
 
 
-def _replacement(token: str, value: str, is_json: bool) -> str:
-    """``value`` written in the quoting of ``token``, the text it replaces."""
-    if token.startswith('"') or is_json:
-        return json.dumps(value, ensure_ascii=False)
-    if token.startswith("'"):
-        return "'" + value.replace("'", "''") + "'"
-    return value if _PLAIN.fullmatch(value) else json.dumps(value, ensure_ascii=False)
-
-
 def diagnostic(d, rules, lines) -> dict:
     """One rdjson Diagnostic; ``lines`` maps (file, line number) to the source line as shown
     (``secrets.Excerpt``), for byte columns and suggestions."""
@@ -65,17 +52,9 @@ def diagnostic(d, rules, lines) -> dict:
     rule = rules.get(d.rule)
     if rule is not None and rule.url:
         out["code"]["url"] = rule.url
-    if (
-        d.suggestion is not None
-        and start is not None
-        and d.end_line == d.line
-        and not start.masks
-        and MASK not in start.text
-    ):
-        token = start.text[d.column - 1 : d.end_column - 1]
-        text = _replacement(token, d.suggestion, d.file.lower().endswith(".json"))
-        if token:
-            out["suggestions"] = [{"range": span, "text": text}]
+    suggestions = _suggestions(d, lines)
+    if suggestions:
+        out["suggestions"] = suggestions
     return out
 
 
@@ -87,3 +66,16 @@ def render(diagnostics, context):
         "diagnostics": [diagnostic(d, context.rules, context.lines) for d in diagnostics],
     }
     return json.dumps(result, indent=2, ensure_ascii=True) + "\n"
+
+
+def _suggestions(d, lines) -> list[dict]:
+    """The edits of ``d``'s fix in byte columns; none when a line they touch is not shown or shows a secret."""
+    out = []
+    for edit in d.fix.edits if d.fix else ():
+        first, last = lines.get((d.file, edit.line)), lines.get((d.file, edit.end_line))
+        if first is None or last is None or first.masks or last.masks:
+            return []
+        start = {"line": edit.line, "column": _byte_column(first, edit.column)}
+        end = {"line": edit.end_line, "column": _byte_column(last, edit.end_column)}
+        out.append({"range": {"start": start, "end": end}, "text": edit.content})
+    return out
