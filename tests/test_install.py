@@ -95,6 +95,24 @@ def test_pre_commit_hook(tmp_path):
     assert "jobs/bad.lfjob.yaml:8:24: LF104" in output
     assert "good.lfjob.yaml" not in output.split("lflint")[-1].replace("bad.lfjob", "")
     assert "ci.yaml" not in output and "deploy.yaml" not in output
+    # the lflint-fix hook repairs what --fix can (pre-commit fails a hook that changed files, as for ruff's)
+    before = (repo / "jobs/bad.lfjob.yaml").read_text()
+    result = sh(
+        sys.executable,
+        "-m",
+        "pre_commit",
+        "try-repo",
+        str(source),
+        "lflint-fix",
+        "--all-files",
+        cwd=repo,
+        env=env,
+        check=False,
+    )
+    assert result.returncode == 1, result.stdout + result.stderr
+    fixed = (repo / "jobs/bad.lfjob.yaml").read_text()
+    assert "conflict_strategy: UPSERT" in fixed and "execute_day: 1" in fixed and fixed != before
+    assert (repo / "jobs/good.lfjob.yaml").read_text() == GOOD
     # with only the good spec and the unrelated YAML the hook passes
     (repo / "jobs/bad.lfjob.yaml").unlink()
     sh("git", "add", "-A", cwd=repo, env=env)
