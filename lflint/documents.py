@@ -15,7 +15,9 @@ import json
 import re
 import sys
 import warnings
+from array import array
 from bisect import bisect_right
+from collections.abc import Generator, Iterator
 from functools import cache
 from typing import Any, NamedTuple
 
@@ -79,10 +81,9 @@ class Document:
             span = child
         line, col, end_line, end_col = span.range
         if found and not at_key and span.children is None and end_line != line:
-            lines = self.source.text.split("\n")
             while end_col == 1 and end_line > line:  # libyaml ends a block scalar at the next line's start
                 end_line -= 1
-                end_col = len(lines[end_line - 1].rstrip("\r")) + 1
+                end_col = len(self.source.line(end_line)) + 1
             return (line, col, end_line, end_col)
         if span.key and (at_key and found or span.range[0] != span.range[2] or not found):
             return span.key
@@ -110,7 +111,7 @@ class Source:
 
     def __init__(self, filename: str, text: str, is_json: bool):
         self.filename, self.text, self.is_json = filename, text, is_json
-        self._line_starts: list[int] | None = None
+        self._line_starts: array | None = None  # offsets, not int objects: a long stream has many lines
         self.documents: list[Document] = []  # every document, mappings or not
         self.complete = True  # False: loading stopped early, so part of the text has no spans
         self.found: list = []  # spans and key ranges of secrets as the loader met them (JSON: the scan did)
@@ -214,7 +215,8 @@ class Source:
 
     def position(self, offset: int) -> tuple[int, int]:
         if self._line_starts is None:
-            self._line_starts = [0] + [m.end() for m in re.finditer("\n", self.text)]
+            self._line_starts = array("q", [0])
+            self._line_starts.extend(m.end() for m in re.finditer("\n", self.text))
         line = bisect_right(self._line_starts, offset)
         return line, offset - self._line_starts[line - 1] + 1
 
@@ -286,46 +288,89 @@ def load_source(
     raw: bytes | str, filename: str, max_bytes: int = MAX_FILE_SIZE
 ) -> tuple[Source | None, list[Document], list[Problem]]:
     """``load``, with the file's ``Source`` (None for a file too large, not UTF-8 or empty)."""
+    source, documents, problems = load_stream(raw, filename, max_bytes, keep=True)
+    return source, list(documents), problems
+
+
+def load_stream(
+    raw: bytes | str, filename: str, max_bytes: int = MAX_FILE_SIZE, keep: bool = False
+) -> tuple[Source | None, Iterator[Document], list[Problem]]:
+    """``load_source`` one document at a time: the file's ``Source``, an iterator over its mapping documents, and
+    the problems, a list complete only once the iterator is exhausted (a syntax error may end the stream after
+    many documents). A YAML document is read when the iterator reaches it and, unless ``keep``, is in
+    ``Source.documents`` no more: a long stream costs the memory of one document (its secrets' ranges stay in
+    ``Source.found``). A JSON file is one document, always kept (the scan that finds its secrets reads it)."""
     if len(raw) > max_bytes:
         return (
             None,
-            [],
+            iter(()),
             [Problem("LF008", f"file is larger than {show_size(max_bytes)} (the `max-file-size` setting); not parsed")],
         )
     text = decode(raw) if isinstance(raw, bytes) else raw.removeprefix("\ufeff")  # a BOM, as decode drops it
     if isinstance(text, Problem):
-        return None, [], [text]
-    if not text.strip():
-        return None, [], [Problem("LF004", "file is empty; a job spec is a mapping with name, type and parameter")]
-    is_json = filename.lower().endswith(".json")
-    source = Source(filename, text, is_json)
-    # The tree holds no reference cycles, so the cyclic collector has nothing to find in it; left on, it scans the
-    # growing tree again at each full collection (docs/performance.md).
-    collecting = gc.isenabled()
-    gc.disable()
-    try:
-        docs, problems = _load_json(source) if is_json else _load_yaml(source)
-    finally:
-        if collecting:
-            gc.enable()
-    source.documents = docs
-    source.complete = not any(p.rule in ("LF001", "LF008") for p in problems)
-    for doc in docs:
-        if doc.data is None and len(docs) > 1:
-            continue  # a stray "---" in a stream
-        if doc.data is None:
-            problems.append(Problem("LF004", "document is empty", doc.locate(""), doc.index))
-        elif not isinstance(doc.data, dict):
-            problems.append(
-                Problem(
-                    "LF005", f"a job spec must be a mapping, found {type_name(doc.data)}", doc.locate(""), doc.index
-                )
-            )
-    if not problems and all(doc.data is None for doc in docs):
-        problems.append(
-            Problem("LF004", "file holds only empty documents" if docs else "file holds no document, only comments")
+        return None, iter(()), [text]
+    if not text or text.isspace():  # text.strip() would copy the text
+        return (
+            None,
+            iter(()),
+            [Problem("LF004", "file is empty; a job spec is a mapping with name, type and parameter")],
         )
-    return source, [d for d in docs if isinstance(d.data, dict)], problems
+    source = Source(filename, text, filename.lower().endswith(".json"))
+    problems: list[Problem] = []
+    return source, _documents(source, problems, keep or source.is_json), problems
+
+
+def _documents(source: Source, problems: list[Problem], keep: bool) -> Iterator[Document]:
+    """The mapping documents of ``source`` as they are read; the problems of the others (LF004, LF005) and of the
+    file as a whole are added to ``problems`` after the loader's, once the last is read."""
+    read = _json_documents(source, problems) if source.is_json else _load_yaml(source, problems)
+    shapes: list[Problem] = []
+    empty = None  # the first empty document (a stray "---" in a stream): LF004 if it is the file's only one
+    count = filled = 0
+    for doc in _without_gc(read):
+        count += 1
+        if keep:
+            source.documents.append(doc)
+        if doc.data is None:
+            empty = empty or Problem("LF004", "document is empty", doc.locate(""), doc.index)
+            continue
+        filled += 1
+        if isinstance(doc.data, dict):
+            yield doc
+        else:
+            message = f"a job spec must be a mapping, found {type_name(doc.data)}"
+            shapes.append(Problem("LF005", message, doc.locate(""), doc.index))
+    source.complete = not any(p.rule in ("LF001", "LF008") for p in problems)
+    if count == 1 and empty:
+        shapes.append(empty)
+    problems.extend(shapes)
+    if not problems and not filled:
+        problems.append(
+            Problem("LF004", "file holds only empty documents" if count else "file holds no document, only comments")
+        )
+
+
+def _without_gc(documents: Iterator[Document]) -> Iterator[Document]:
+    """``documents``, each built with the cyclic collector off: the data and position tree hold no reference
+    cycles, so it has nothing to find in them; left on, it scans the growing tree again at each full collection
+    (docs/performance.md). It is on again while the document is linted."""
+    collecting = gc.isenabled()
+    while True:
+        gc.disable()
+        try:
+            doc = next(documents, None)
+        finally:
+            if collecting:
+                gc.enable()
+        if doc is None:
+            return
+        yield doc
+
+
+def _json_documents(source: Source, problems: list[Problem]) -> Iterator[Document]:
+    docs, found = _load_json(source)
+    problems.extend(found)
+    yield from docs
 
 
 def show_size(size: int) -> str:
@@ -588,13 +633,15 @@ def _ruamel_events(text: str):
     return YAML(typ="safe", pure=True).parse(text), events, error.YAMLError
 
 
-def _load_yaml(source: Source) -> tuple[list[Document], list[Problem]]:
+def _load_yaml(source: Source, problems: list[Problem]) -> Iterator[Document]:
+    """The documents of a YAML stream, each as it is read; a file small enough for ruamel.yaml to read again when
+    libyaml fails it is read whole first (its documents are then those of the reading that succeeds)."""
     text, restore = _parser_text(source.text)
     small = len(text) <= FALLBACK_MAX
     odd = _odd_anchor(text)
     if odd >= 0 and not small:
         end = _ODD_NAME.match(text, odd + 1).end()
-        return [], [
+        problems.append(
             Problem(
                 "LF008",
                 f"an anchor or alias name with characters besides letters, digits, `-` and `_`"
@@ -602,22 +649,42 @@ def _load_yaml(source: Source) -> tuple[list[Document], list[Problem]]:
                 f"{show_size(FALLBACK_MAX)}; not linted",
                 (*source.position(odd), *source.position(end)),
             )
-        ]
+        )
+        return
+    if not small:
+        source.found = []
+        yield from _build(source, text, restore, *_libyaml_events(text), problems, source.found)
+        return
     if odd >= 0:
-        docs, problems, found, failed = _build(source, text, restore, *_ruamel_events(text))
+        docs, loaded, found, failed = _read(source, text, restore, *_ruamel_events(text))
     else:
-        docs, problems, found, failed = _build(source, text, restore, *_libyaml_events(text))
-        if failed and small:
+        docs, loaded, found, failed = _read(source, text, restore, *_libyaml_events(text))
+        if failed:
             try:
                 with warnings.catch_warnings():
                     warnings.simplefilter("ignore")
-                    second = _build(source, text, restore, *_ruamel_events(text))
+                    second = _read(source, text, restore, *_ruamel_events(text))
             except Exception:  # noqa: BLE001 - ruamel.yaml's parser fails some input with an assertion, not a YAMLError
                 second = None
             if second and not second[3]:
-                docs, problems, found, failed = second
+                docs, loaded, found, failed = second
     source.found = found
-    return docs, problems
+    problems.extend(loaded)
+    yield from docs
+
+
+def _read(source: Source, text: str, restore, events, ev, error) -> tuple[list[Document], list[Problem], list, bool]:
+    """``_build`` to the end: the documents, the problems, the secrets' spans, and whether the parser stopped on a
+    syntax error."""
+    docs: list[Document] = []
+    problems: list[Problem] = []
+    found: list = []
+    build = _build(source, text, restore, events, ev, error, problems, found)
+    while True:
+        try:
+            docs.append(next(build))
+        except StopIteration as end:
+            return docs, problems, found, end.value
 
 
 class _Frame:
@@ -641,12 +708,11 @@ class _Abort(Exception):
 _DROPPED = object()  # the key of an entry that is not read (a key that is not a string)
 
 
-def _build(source: Source, text: str, restore, events, ev, error) -> tuple[list[Document], list[Problem], list, bool]:
-    """Data and spans from a parser's events: the documents, the problems, the secrets' spans, and whether the parser
-    stopped on a syntax error."""
-    docs: list[Document] = []
-    problems: list[Problem] = []
-    found: list = []
+def _build(
+    source: Source, text: str, restore, events, ev, error, problems: list[Problem], found: list
+) -> Generator[Document, None, bool]:
+    """Data and spans from a parser's events: each document as its end arrives; the problems and the secrets' spans
+    are added to ``problems`` and ``found``. Returns whether the parser stopped on a syntax error."""
     stack: list[_Frame] = []
     anchors: dict[str, tuple[Any, Span, int]] = {}
     root: list = []
@@ -827,7 +893,7 @@ def _build(source: Source, text: str, restore, events, ev, error) -> tuple[list[
                 add(value, Span(rng(event), children=target.children, origin=target), size)
             elif kind is ev.DocumentEndEvent:
                 if root:
-                    docs.append(Document(root[0], index, source, root[1]))
+                    yield Document(root[0], index, source, root[1])
                 else:
                     problems.append(Problem("LF004", "document is empty", rng(event), index))
                 root.clear()
@@ -845,5 +911,5 @@ def _build(source: Source, text: str, restore, events, ev, error) -> tuple[list[
         else:
             rule, message = "LF001", f"invalid YAML: {what}" + (f" ({context})" if context else "")
         problems.append(Problem(rule, message, (line, col, line, col + 1), index))
-        return docs, problems, found, True
-    return docs, problems, found, False
+        return True
+    return False

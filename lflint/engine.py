@@ -2,7 +2,7 @@
 
 The life of a finding, in order (``Linter.lint``):
 
-1. ``documents.load_source``: bytes → documents, and the problems that kept a document from loading (LF0xx);
+1. ``documents.load_stream``: bytes → documents, one by one, and the problems that kept one from loading (LF0xx);
 2. ``Linter.findings``: every enabled rule over each document's data (``validation`` for schema rules, ``checks``
    for code rules), worded by ``messages``; a finding is keyed by JSON pointer;
 3. positions: only a finding's pointer is located in the source (a clean document never pays for it);
@@ -22,7 +22,7 @@ from typing import NamedTuple
 from . import suppress
 from .config import MAX_FILE_SIZE
 from .diagnostic import Diagnostic, Edit, Fix
-from .documents import Source, join_pointer, load_source, split_pointer
+from .documents import Source, join_pointer, load_stream, split_pointer
 from .messages import (
     certain,
     describe,
@@ -94,28 +94,27 @@ class Linter:
     ) -> tuple[list[Diagnostic], Source | None]:
         """The diagnostics of one file, sorted (true columns; on a secret, ``MASK`` wide), and its source (for
         excerpts and fixes). ``ignore``: the selectors the per-file ignores give this file."""
-        source, documents, problems = load_source(raw, filename, self.max_bytes)
-        found = [
+        source, documents, problems = load_stream(raw, filename, self.max_bytes)
+        found, fixable = [], []  # a fix is made once every document is read: it asks where the file's secrets are
+        for doc in documents:  # each YAML document is read here, linted and dropped: a long stream stays small
+            for f in self.findings(doc.data):
+                made = {
+                    "file": filename,
+                    "document": doc.index,
+                    "range": doc.locate(f.pointer, f.at_key),
+                    "message": f.message,
+                    "pointer": f.pointer,
+                    "suggestion": f.suggestion,
+                }
+                if f.suggestion and f.applicability:
+                    fixable.append((f.rule.id, made, (_key_or_value(doc.data, f.pointer, f.at_key), f.applicability)))
+                else:
+                    found.append(self.diagnostic(f.rule.id, **made))
+        found.extend(self.diagnostic(rule, **made, replacing=r, source=source) for rule, made, r in fixable)
+        found.extend(  # complete only now: a later document may have ended the stream (a syntax error, a limit)
             self.diagnostic(p.rule, file=filename, document=p.document, range=_not_empty(p.range), message=p.message)
             for p in problems
-        ]
-        for doc in documents:
-            for f in self.findings(doc.data):
-                found.append(
-                    self.diagnostic(
-                        f.rule.id,
-                        file=filename,
-                        document=doc.index,
-                        range=doc.locate(f.pointer, f.at_key),
-                        message=f.message,
-                        pointer=f.pointer,
-                        suggestion=f.suggestion,
-                        replacing=(_key_or_value(doc.data, f.pointer, f.at_key), f.applicability)
-                        if f.suggestion and f.applicability
-                        else None,
-                        source=source,
-                    )
-                )
+        )
         diagnostics = sorted({d for d in found if d is not None})
         ignore = tuple(ignore)
         if ignore:

@@ -1,0 +1,85 @@
+"""A YAML stream too large for the second reader is linted document by document (docs/performance.md, "One long
+stream"): what it reports must not depend on that."""
+
+import lflint
+from lflint.documents import FALLBACK_MAX
+from lflint.secrets import MASK
+
+SPEC = """\
+name: hive_prod_migration_{i}
+type: METADATA_MIGRATION
+parameter:
+  metadata_migration_parameter:
+    datasource_type: MRS_RDS_FOR_MYSQL
+    datasource_parameter: {{jdbc_url: 'jdbc:mysql://h:3306/d', username: u, {ds}}}
+    source_catalog: hive
+    target_catalog: hive_prod
+    conflict_strategy: {strategy}
+    log_location: obs://corp-logs/lakeformation/migration
+    sync_objects: [DATABASE, TABLE]
+    instance_id: 2180518f42b84947b20badfc53981a25
+"""
+COUNT = 600
+
+
+def secret(i):
+    return f"Zq9-stream-secret-{i:04d}"
+
+
+def is_odd(i):
+    return i in (0, COUNT - 1) or i % 37 == 0
+
+
+def document(i):
+    """Every document has a secret; the odd ones also a finding on its line (an unknown key beside it) and a bad
+    value (LF104)."""
+    odd = is_odd(i)
+    ds = f"usrname: x, password: {secret(i)}" if odd else f"password: {secret(i)}"
+    return SPEC.format(i=i, ds=ds, strategy="upsert" if odd else "UPSERT")
+
+
+def shifted(docs):
+    """The findings of each document linted alone, moved to where it stands in ``docs`` joined by ``---``."""
+    expected, offset = [], 0
+    for i, doc in enumerate(docs):
+        alone = lflint.lint_text(doc, "stream.yaml")
+        expected += [d._replace(document=i, line=d.line + offset, end_line=d.end_line + offset) for d in alone]
+        offset += doc.count("\n") + 1  # and the `---` line
+    return sorted(expected)
+
+
+def test_a_long_stream_reports_each_document_as_if_alone(tmp_path, run):
+    """Findings in the first, last and middle documents, at their lines in the stream, and secrets masked in each
+    document's excerpts."""
+    docs = [document(i) for i in range(COUNT)]
+    text = "---\n".join(docs)
+    assert len(text) > FALLBACK_MAX  # read document by document, never whole
+    found = lflint.lint_text(text, "stream.yaml")
+    assert found == shifted(docs)
+    assert {d.document for d in found if d.rule == "LF104"} == set(filter(is_odd, range(COUNT)))
+
+    (tmp_path / "stream.yaml").write_text(text, encoding="utf-8")
+    code, out = run("check", "stream.yaml")
+    assert code == 1 and "Zq9" not in out and "stream-secret" not in out
+    excerpts = [line for line in out.splitlines() if "password: " in line]
+    assert len(excerpts) >= len({d.document for d in found if d.rule == "LF104"})
+    assert all(f"password: {MASK}" in line for line in excerpts)
+
+
+def test_a_syntax_error_after_hundreds_of_good_documents(tmp_path, run):
+    """Found as in a file of its own; the findings before it stay (each at its start: a file that did not load
+    may hold secrets no span marks), and no secret of any document is shown."""
+    docs = [document(i) for i in range(COUNT)] + ["name: broken\nparameter: [a, b\n"]
+    found = lflint.lint_text("---\n".join(docs), "stream.yaml")
+    expected = shifted(docs)
+    assert [d.rule for d in found if d.document == COUNT] == ["LF001"]
+    assert [d for d in found if d.rule == "LF001"] == [d for d in expected if d.rule == "LF001"]
+
+    def start(d):
+        return d.document, d.line, d.column, d.rule, d.message
+
+    assert [start(d) for d in found] == [start(d) for d in expected]
+    (tmp_path / "stream.yaml").write_text("---\n".join(docs), encoding="utf-8")
+    for fmt in ("text", "json", "sarif"):
+        code, out = run("check", "--format", fmt, "stream.yaml")
+        assert code == 1 and "Zq9" not in out and "stream-secret" not in out
