@@ -112,7 +112,7 @@ class Source:
     def __init__(self, filename: str, text: str, is_json: bool):
         self.filename, self.text, self.is_json = filename, text, is_json
         self._line_starts: array | None = None  # offsets, not int objects: a long stream has many lines
-        self.documents: list[Document] = []  # every document, mappings or not
+        self.documents: list[Document] = []  # every document, mappings or not (a linted YAML stream: none)
         self.complete = True  # False: loading stopped early, so part of the text has no spans
         self.found: list = []  # spans and key ranges of secrets as the loader met them (JSON: the scan did)
         self._secrets: list[tuple[int, int, int, int]] | None = None
@@ -297,8 +297,8 @@ def load_stream(
 ) -> tuple[Source | None, Iterator[Document], list[Problem]]:
     """``load_source`` one document at a time: the file's ``Source``, an iterator over its mapping documents, and
     the problems, a list complete only once the iterator is exhausted (a syntax error may end the stream after
-    many documents). A YAML document is read when the iterator reaches it and, unless ``keep``, is in
-    ``Source.documents`` no more: a long stream costs the memory of one document (its secrets' ranges stay in
+    many documents). A YAML document is read when the iterator reaches it and, unless ``keep``, is not kept in
+    ``Source.documents``: a long stream costs the memory of one document (its secrets' spans stay in
     ``Source.found``). A JSON file is one document, always kept (the scan that finds its secrets reads it)."""
     if len(raw) > max_bytes:
         return (
