@@ -38,12 +38,20 @@ def document(i):
     return SPEC.format(i=i, ds=ds, strategy="upsert" if odd else "UPSERT")
 
 
+def moved(d, document, lines):
+    """``d``, of a document linted alone, as it is ``lines`` further down, in document ``document``."""
+    fix = d.fix and d.fix._replace(
+        edits=tuple(e._replace(line=e.line + lines, end_line=e.end_line + lines) for e in d.fix.edits)
+    )
+    return d._replace(document=document, line=d.line + lines, end_line=d.end_line + lines, fix=fix)
+
+
 def shifted(docs):
     """The findings of each document linted alone, moved to where it stands in ``docs`` joined by ``---``."""
     expected, offset = [], 0
     for i, doc in enumerate(docs):
         alone = lflint.lint_text(doc, "stream.yaml")
-        expected += [d._replace(document=i, line=d.line + offset, end_line=d.end_line + offset) for d in alone]
+        expected += [moved(d, i, offset) for d in alone]
         offset += doc.count("\n") + 1  # and the `---` line
     return sorted(expected)
 
