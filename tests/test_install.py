@@ -22,6 +22,13 @@ def sh(*args, cwd=None, env=None, check=True):
     return result
 
 
+def try_repo(source, hook, repo, env):
+    """``pre-commit try-repo`` of the hook ``hook`` of the checkout ``source`` over every file of ``repo``."""
+    return sh(
+        sys.executable, "-m", "pre_commit", "try-repo", str(source), hook, "--all-files", cwd=repo, env=env, check=False
+    )
+
+
 def test_wheel_ships_rules_and_schemas(tmp_path):
     sh(
         sys.executable,
@@ -78,18 +85,7 @@ def test_pre_commit_hook(tmp_path):
     sh("git", "init", "-q", cwd=source, env=env)
     sh("git", "add", ".", cwd=source, env=env)
     sh("git", "commit", "-qm", "snapshot", cwd=source, env=env)
-    result = sh(
-        sys.executable,
-        "-m",
-        "pre_commit",
-        "try-repo",
-        str(source),
-        "lflint",
-        "--all-files",
-        cwd=repo,
-        env=env,
-        check=False,
-    )
+    result = try_repo(source, "lflint", repo, env)
     output = result.stdout + result.stderr
     assert result.returncode == 1, output
     assert "jobs/bad.lfjob.yaml:8:24: LF104" in output
@@ -97,18 +93,7 @@ def test_pre_commit_hook(tmp_path):
     assert "ci.yaml" not in output and "deploy.yaml" not in output
     # the lflint-fix hook repairs what --fix can (pre-commit fails a hook that changed files, as for ruff's)
     before = (repo / "jobs/bad.lfjob.yaml").read_text()
-    result = sh(
-        sys.executable,
-        "-m",
-        "pre_commit",
-        "try-repo",
-        str(source),
-        "lflint-fix",
-        "--all-files",
-        cwd=repo,
-        env=env,
-        check=False,
-    )
+    result = try_repo(source, "lflint-fix", repo, env)
     assert result.returncode == 1, result.stdout + result.stderr
     fixed = (repo / "jobs/bad.lfjob.yaml").read_text()
     assert "conflict_strategy: UPSERT" in fixed and "execute_day: 1" in fixed and fixed != before
@@ -116,18 +101,7 @@ def test_pre_commit_hook(tmp_path):
     # with only the good spec and the unrelated YAML the hook passes
     (repo / "jobs/bad.lfjob.yaml").unlink()
     sh("git", "add", "-A", cwd=repo, env=env)
-    result = sh(
-        sys.executable,
-        "-m",
-        "pre_commit",
-        "try-repo",
-        str(source),
-        "lflint",
-        "--all-files",
-        cwd=repo,
-        env=env,
-        check=False,
-    )
+    result = try_repo(source, "lflint", repo, env)
     assert result.returncode == 0, result.stdout + result.stderr
 
 

@@ -269,6 +269,26 @@ def test_user_strings_are_escaped(bad, cli, tmp_path):
 # -- user rules: every keyword gets lflint's wording --------------------------------------------------------------
 
 DS = "parameter.metadata_migration_parameter.datasource_parameter"
+
+
+def user_rule(tmp_path, then, select=False):
+    """A user rule ORG900 applying ``then`` to the datasource block, in a config of ``tmp_path`` (``select``: the
+    only rule selected)."""
+    (tmp_path / "rules").mkdir()
+    rule = {
+        "id": "ORG900",
+        "slug": "policy",
+        "severity": "error",
+        "summary": "A policy",
+        "given": DS,
+        "then": then,
+        "docs": {"what": "w", "why": "w", "fix": "f"},
+        "examples": {"good": [], "bad": []},
+    }
+    (tmp_path / "rules/ORG900-policy.yaml").write_text(json.dumps(rule))
+    (tmp_path / ".lflint.toml").write_text('rule-paths = ["rules"]\n' + ('select = ["ORG"]\n' if select else ""))
+
+
 # keyword -> (value of password, `then` applied to the datasource block)
 KEYWORDS = {
     "type": (SECRET, {"properties": {"password": {"type": "integer"}}}),
@@ -321,22 +341,7 @@ def test_user_rule_messages_are_lflints_wording(keyword, cli, tmp_path):
     if not isinstance(value, str):  # a user rule sees every secret as "****": a number or list goes elsewhere
         then = json.loads(json.dumps(then).replace('"password"', '"username"'))
         value = json.loads(json.dumps(value).replace(SECRET, "v"))
-    (tmp_path / "rules").mkdir()
-    (tmp_path / "rules/ORG900-policy.yaml").write_text(
-        json.dumps(
-            {
-                "id": "ORG900",
-                "slug": "policy",
-                "severity": "error",
-                "summary": "A policy",
-                "given": DS,
-                "then": then,
-                "docs": {"what": "w", "why": "w", "fix": "f"},
-                "examples": {"good": [], "bad": []},
-            }
-        )
-    )
-    (tmp_path / ".lflint.toml").write_text('rule-paths = ["rules"]\n')
+    user_rule(tmp_path, then)
     job = json.loads(json.dumps(JOB))
     job["parameter"]["metadata_migration_parameter"]["datasource_parameter"].update(
         {"password": SECRET} if isinstance(value, str) else {"password": SECRET, "username": value}
@@ -369,22 +374,7 @@ def test_user_rule_messages_are_lflints_wording(keyword, cli, tmp_path):
 def test_a_user_rule_learns_nothing_of_a_secret(then, cli, tmp_path):
     """A user rule sees each secret as "****" (docs/security.md): a rule that would fire on the secret's length,
     value, beginning or type fires alike for any secret."""
-    (tmp_path / "rules").mkdir()
-    (tmp_path / "rules/ORG900-probe.yaml").write_text(
-        json.dumps(
-            {
-                "id": "ORG900",
-                "slug": "probe",
-                "severity": "error",
-                "summary": "A probe",
-                "given": DS,
-                "then": then,
-                "docs": {"what": "w", "why": "w", "fix": "f"},
-                "examples": {"good": [], "bad": []},
-            }
-        )
-    )
-    (tmp_path / ".lflint.toml").write_text('rule-paths = ["rules"]\nselect = ["ORG"]\n')
+    user_rule(tmp_path, then, select=True)
     shown = []
     for secret in (SECRET, "x", "Zq8" + SECRET + "0123456789", "12345"):
         job = json.loads(json.dumps(JOB))
@@ -483,26 +473,15 @@ def test_an_infinity_keeps_the_document_on_jsonschema_rs(cli, tmp_path, monkeypa
 
 
 def test_additional_properties_names_only_the_fields_no_pattern_allows(cli, tmp_path):
-    (tmp_path / "rules").mkdir()
-    (tmp_path / "rules/ORG900-policy.yaml").write_text(
-        json.dumps(
-            {
-                "id": "ORG900",
-                "slug": "policy",
-                "severity": "error",
-                "summary": "A policy",
-                "given": DS,
-                "then": {
-                    "properties": {"jdbc_url": {}, "username": {}, "password": {}},
-                    "patternProperties": {"^x_": {"type": "string"}},
-                    "additionalProperties": False,
-                },
-                "docs": {"what": "w", "why": "w", "fix": "f"},
-                "examples": {"good": [], "bad": []},
-            }
-        )
+    user_rule(
+        tmp_path,
+        {
+            "properties": {"jdbc_url": {}, "username": {}, "password": {}},
+            "patternProperties": {"^x_": {"type": "string"}},
+            "additionalProperties": False,
+        },
+        select=True,
     )
-    (tmp_path / ".lflint.toml").write_text('rule-paths = ["rules"]\nselect = ["ORG"]\n')
     job = json.loads(json.dumps(JOB))
     job["parameter"]["metadata_migration_parameter"]["datasource_parameter"].update({"x_ok": "v", "stray": 1})
     (tmp_path / "a.json").write_text(json.dumps(job))
