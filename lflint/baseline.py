@@ -110,31 +110,20 @@ class Baseline:
                 kept.append(d)
         return result._replace(diagnostics=kept)
 
-    def unused(self, rule, severity: str, name: str) -> list[Diagnostic]:
-        """One finding of ``rule`` (LF012) per entry of a linted file that matched no finding; ``name``: the
-        baseline file as reports name it."""
+    def unused(self, linter, name: str) -> list[Diagnostic]:
+        """One finding of LF012 (made by ``linter``, the one maker of diagnostics) per entry of a linted file that
+        matched no finding; ``name``: the baseline file as reports name it."""
         lines = {e: i for i, e in enumerate(sorted(self.entries), _FIRST_ENTRY_LINE)} if self._canonical else {}
         out = []
         for entry in sorted(self._left.elements()):
             if entry.file in self._linted:
                 line = lines.get(entry, 1)
-                out.append(
-                    Diagnostic(
-                        name,
-                        0,
-                        line,
-                        1,
-                        line,
-                        2,
-                        rule.id,
-                        rule.slug,
-                        severity,
-                        f"baseline entry for {entry.rule} at `{entry.pointer or '(the file)'}` in "
-                        f"{entry.file} matches no finding; `--write-baseline` removes it",
-                        "",
-                    )
+                message = (
+                    f"baseline entry for {entry.rule} at `{entry.pointer or '(the file)'}` in {entry.file} matches "
+                    "no finding; `--write-baseline` removes it"
                 )
-        return out
+                out.append(linter.diagnostic("LF012", file=name, range=(line, 1, line, 2), message=message))
+        return [d for d in out if d is not None]
 
     def write(self) -> int:
         """Write the entries of this run's findings, keeping those of files it did not lint; their number."""

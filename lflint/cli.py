@@ -272,9 +272,8 @@ def check(
     if adopted is not None and "LF012" in rules:
         from .paths import relative_path
 
-        rule = rules["LF012"]
         name = relative_path(str(adopted.path), root) if machine else os.path.relpath(adopted.path)
-        unused = adopted.unused(rule, linter.severity(rule), name)
+        unused = adopted.unused(linter, name)
         severities.update(d.severity for d in unused)
         per_rule.update((d.rule, d.name) for d in unused)
         failed = failed or any(runner.fails(d) for d in unused)
