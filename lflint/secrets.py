@@ -22,7 +22,7 @@ SECRET_KEYS = frozenset({"password", "access_key", "secret_key"})
 MASK = "****"
 # What a secret's value may be instead of a literal: a reference to a secret store (the `placeholder` setting)
 DEFAULT_PLACEHOLDER = r"^\$\{[A-Za-z_][A-Za-z0-9_]*\}$"
-CLOSE = 0.6  # difflib's ratio from which a folded key reads as a secret's name (engine.did_you_mean's cutoff too)
+CLOSE = 0.6  # difflib's ratio from which a folded key reads as a secret's name (messages.did_you_mean's cutoff too)
 _KEY = re.compile("(?:" + "|".join(sorted(SECRET_KEYS)) + r")(?=$|[\W_])", re.I)
 # Letters of other scripts that look like the Latin letters of the secrets' names (Cyrillic, Greek, others)
 _LOOK_ALIKE = str.maketrans(
