@@ -22,6 +22,31 @@ def sh(*args, cwd=None, env=None, check=True):
     return result
 
 
+def hook_repos(tmp_path, repo):
+    """``repo`` as a git repository of its files, and a committed snapshot of this checkout (as pre-commit clones
+    hooks); the snapshot's path and the environment to run pre-commit in."""
+    env = dict(
+        os.environ,
+        PRE_COMMIT_HOME=str(tmp_path / "cache"),
+        GIT_AUTHOR_NAME="t",
+        GIT_AUTHOR_EMAIL="t@t",
+        GIT_COMMITTER_NAME="t",
+        GIT_COMMITTER_EMAIL="t@t",
+    )
+    sh("git", "init", "-q", cwd=repo, env=env)
+    sh("git", "add", ".", cwd=repo, env=env)
+    source = tmp_path / "lflint-src"  # a committed snapshot of this checkout, as pre-commit clones hooks
+    shutil.copytree(
+        ROOT,
+        source,
+        ignore=shutil.ignore_patterns(".git", ".venv", "*.egg-info", "__pycache__", ".hypothesis", ".pytest_cache"),
+    )
+    sh("git", "init", "-q", cwd=source, env=env)
+    sh("git", "add", ".", cwd=source, env=env)
+    sh("git", "commit", "-qm", "snapshot", cwd=source, env=env)
+    return source, env
+
+
 def try_repo(source, hook, repo, env):
     """``pre-commit try-repo`` of the hook ``hook`` of the checkout ``source`` over every file of ``repo``."""
     return sh(
@@ -66,25 +91,7 @@ def test_pre_commit_hook(tmp_path):
     (repo / ".github/workflows").mkdir(parents=True)
     (repo / ".github/workflows/ci.yaml").write_text("on: push\njobs: {}\n")
     (repo / "deploy.yaml").write_text("apiVersion: v1\nkind: ConfigMap\n")
-    env = dict(
-        os.environ,
-        PRE_COMMIT_HOME=str(tmp_path / "cache"),
-        GIT_AUTHOR_NAME="t",
-        GIT_AUTHOR_EMAIL="t@t",
-        GIT_COMMITTER_NAME="t",
-        GIT_COMMITTER_EMAIL="t@t",
-    )
-    sh("git", "init", "-q", cwd=repo, env=env)
-    sh("git", "add", ".", cwd=repo, env=env)
-    source = tmp_path / "lflint-src"  # a committed snapshot of this checkout, as pre-commit clones hooks
-    shutil.copytree(
-        ROOT,
-        source,
-        ignore=shutil.ignore_patterns(".git", ".venv", "*.egg-info", "__pycache__", ".hypothesis", ".pytest_cache"),
-    )
-    sh("git", "init", "-q", cwd=source, env=env)
-    sh("git", "add", ".", cwd=source, env=env)
-    sh("git", "commit", "-qm", "snapshot", cwd=source, env=env)
+    source, env = hook_repos(tmp_path, repo)
     result = try_repo(source, "lflint", repo, env)
     output = result.stdout + result.stderr
     assert result.returncode == 1, output
@@ -113,26 +120,8 @@ def test_pre_commit_prints_one_summary_for_many_files(tmp_path):
     for n in range(40):
         (repo / f"jobs/good{n:02d}.lfjob.yaml").write_text(GOOD)
     (repo / "jobs/zz-bad.lfjob.yaml").write_text(BAD)
-    env = dict(
-        os.environ,
-        PRE_COMMIT_HOME=str(tmp_path / "cache"),
-        GIT_AUTHOR_NAME="t",
-        GIT_AUTHOR_EMAIL="t@t",
-        GIT_COMMITTER_NAME="t",
-        GIT_COMMITTER_EMAIL="t@t",
-    )
+    source, env = hook_repos(tmp_path, repo)
     env.pop("PRE_COMMIT_NO_CONCURRENCY", None)
-    sh("git", "init", "-q", cwd=repo, env=env)
-    sh("git", "add", ".", cwd=repo, env=env)
-    source = tmp_path / "lflint-src"
-    shutil.copytree(
-        ROOT,
-        source,
-        ignore=shutil.ignore_patterns(".git", ".venv", "*.egg-info", "__pycache__", ".hypothesis", ".pytest_cache"),
-    )
-    sh("git", "init", "-q", cwd=source, env=env)
-    sh("git", "add", ".", cwd=source, env=env)
-    sh("git", "commit", "-qm", "snapshot", cwd=source, env=env)
     eight_cpus = (
         "import sys, pre_commit.xargs as x; x.cpu_count = lambda: 8; from pre_commit.main import main; "
         "sys.exit(main(sys.argv[1:]))"
