@@ -45,7 +45,9 @@ PLUGIN = f"""from hypothesis import settings
 settings.register_profile({PROFILE!r}, deadline=None, derandomize=True, database=None)
 settings.load_profile({PROFILE!r})
 """
-COPIED = ("lflint", "tests", "rules", "schemas", "examples", "benchmarks", "docs", "pyproject.toml", "README.md")
+# The checkout is copied whole (tests read action.yml, .pre-commit-hooks.yaml, ...) but for these.
+NOT_COPIED = {".git", ".venv", "build", "dist"}
+CACHES = ("__pycache__", ".hypothesis", ".pytest_cache", ".lflint_cache", ".ruff_cache", "*.egg-info")
 
 BINOPS = {
     ast.Add: ast.Sub,
@@ -247,16 +249,14 @@ def apply(source: str, mutant: Mutant) -> str:
 
 
 def copy_tree(destination: Path) -> None:
-    for name in COPIED:
-        source = ROOT / name
+    ignored = shutil.ignore_patterns(*CACHES)
+    for source in ROOT.iterdir():
+        if source.name in NOT_COPIED or ignored(str(ROOT), [source.name]):
+            continue
         if source.is_dir():
-            shutil.copytree(
-                source,
-                destination / name,
-                ignore=shutil.ignore_patterns("__pycache__", ".hypothesis", ".pytest_cache", ".lflint_cache"),
-            )
-        elif source.exists():
-            shutil.copy2(source, destination / name)
+            shutil.copytree(source, destination / source.name, ignore=ignored)
+        else:
+            shutil.copy2(source, destination / source.name)
     (destination / "_lflint_mutation_plugin.py").write_text(PLUGIN)
 
 

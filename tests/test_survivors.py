@@ -1,0 +1,140 @@
+"""Behaviours that mutants surviving a mutation run changed and no test noticed (issue 19; docs/testing.md names
+the mutant each test kills), pinned through the CLI and the API as a user sees them."""
+
+import json
+from pathlib import Path
+
+import pytest
+from conftest import GOOD, lflint_subprocess
+
+from lflint import lint_text
+
+EXAMPLES = Path(__file__).resolve().parent.parent / "examples"
+
+
+def user_rule(tmp_path, then, given="parameter.metadata_discovery_parameter"):
+    """User rule ORG001 (no message of its own) in tmp_path/policies, switched on by tmp_path/.lflint.toml."""
+    (tmp_path / "policies").mkdir(exist_ok=True)
+    rule = {
+        "id": "ORG001",
+        "slug": "org001",
+        "severity": "error",
+        "summary": "a policy",
+        "given": given,
+        "then": then,
+        "docs": {"what": "w", "why": "w", "fix": "f"},
+        "examples": {"good": [], "bad": []},
+    }
+    (tmp_path / "policies" / "ORG001.yaml").write_text(json.dumps(rule))  # JSON is YAML
+    (tmp_path / ".lflint.toml").write_text('rule-paths = ["policies"]\n')
+
+
+def org_findings(run_json, name):
+    code, result = run_json(name)
+    return [
+        (d["line"], d["column"], d["end_column"], d["pointer"], d["message"]) for d in result if d["rule"] == "ORG001"
+    ]
+
+
+# -- messages ---------------------------------------------------------------------------------------------------
+
+
+def test_a_long_value_is_shortened_with_an_ellipsis():
+    [finding] = lint_text(GOOD.replace("conflict_strategy: UPSERT", "conflict_strategy: " + "ab" * 40), "a.yaml")
+    assert finding.message == ('`conflict_strategy` must be one of UPDATE, INSERT, UPSERT; found "' + "ab" * 28 + '…"')
+    exactly = "a" * 58  # 60 characters with its quotes: shown whole
+    [finding] = lint_text(GOOD.replace("conflict_strategy: UPSERT", f"conflict_strategy: {exactly}"), "a.yaml")
+    assert finding.message.endswith(f'found "{exactly}"')
+
+
+def test_pattern_messages_of_a_user_rule(run_json, tmp_path):
+    user_rule(tmp_path, {"properties": {"n": {"pattern": "^[a-z]+$"}, "o": {"pattern": "^(x|y)$"}}})
+    (tmp_path / "a.lfjob.yaml").write_text(GOOD + '    n: ""\n    o: z\n')
+    where = "/parameter/metadata_discovery_parameter/"
+    assert org_findings(run_json, "a.lfjob.yaml") == [
+        (12, 8, 10, where + "n", '`n` must match ^[a-z]+$; found ""'),  # no character is wrong: none is named
+        (13, 8, 9, where + "o", '`o` must match ^(x|y)$; found "z"'),  # not a character class: none is named
+    ]
+    (tmp_path / "a.lfjob.yaml").write_text(GOOD + "    n: ab1\n    o: x\n")
+    assert org_findings(run_json, "a.lfjob.yaml") == [
+        (12, 8, 11, where + "n", '`n` must match ^[a-z]+$; found "ab1": `1` at character 3 is not allowed')
+    ]
+
+
+def test_an_infinity_under_a_key_with_tilde_and_slash(run_json, tmp_path):
+    user_rule(tmp_path, {"properties": {"a~b/c": {"maximum": 5}}})
+    (tmp_path / "a.lfjob.yaml").write_text(GOOD + "    a~b/c: .inf\n")
+    assert org_findings(run_json, "a.lfjob.yaml") == [
+        (12, 12, 16, "/parameter/metadata_discovery_parameter/a~0b~1c", "`a~b/c` must be at most 5; found Infinity")
+    ]
+
+
+# -- loading ----------------------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("value", ["1__01", "+1_0_1", "0x_6_5", "0b_1100101"])
+def test_integers_with_underscores(value):
+    [finding] = lint_text(GOOD + f"    file_sample_rate: {value}\n", "a.yaml")
+    assert (finding.rule, finding.message) == ("LF107", "`file_sample_rate` must be between 0 and 100; found 101")
+
+
+def test_a_star_or_ampersand_inside_a_word_is_no_alias_or_anchor():
+    """Past 256 KB only libyaml reads a file, so an odd anchor name makes it LF008; `2*3.5` or `a&b:c` in a
+    comment or a value are neither anchors nor aliases."""
+    padding = "# " + "x" * 300_000 + "\n"
+    assert lint_text("description: x*y.z\n" + GOOD + padding + "# 2*3.5 a&b:c\n", "a.yaml") == []
+    [finding] = lint_text("description: *b:c\n" + GOOD + padding, "a.yaml")
+    assert (finding.rule, finding.line, finding.column) == ("LF008", 1, 14)
+
+
+# -- secrets in excerpts and diffs ------------------------------------------------------------------------------
+
+
+def _block_secret_spec():
+    """The migration example with a two-line literal password, and a fixable finding on the line after it."""
+    spec = (EXAMPLES / "hive-migration.lfjob.yaml").read_text().replace("    conflict_strategy: UPSERT\n", "")
+    old = (
+        "      password: ${LF_HIVE_DB_PASSWORD}   # filled in from the secret store at deploy time\n"
+        "      subnet_ip: 192.168.10.0\n"
+    )
+    new = (
+        "      subnet_ip: 192.168.10.0\n      password: |\n        abcdefg\n        hijklmn\n"
+        "    conflict_strategy: upsert  # note\n"
+    )
+    assert old in spec
+    return spec.replace(old, new)
+
+
+def test_a_block_secret_is_masked_line_by_line(run, tmp_path):
+    (tmp_path / "m.lfjob.yaml").write_text(_block_secret_spec())
+    code, out = run("check", "m.lfjob.yaml", "--diff")
+    assert out.splitlines()[:8] == [
+        "--- a/m.lfjob.yaml",
+        "+++ b/m.lfjob.yaml",
+        "@@ -12,7 +12,7 @@",
+        "       password: ****",  # the first line of the secret
+        " ",  # its other lines: nothing of them, not a character
+        " ",
+        "-    conflict_strategy: upsert  # note",  # the line after it: all of it, comment and all
+        "+    conflict_strategy: UPSERT  # note",
+    ]
+    code, out = run("check", "m.lfjob.yaml", "--select", "LF104")
+    assert out.splitlines()[:4] == [
+        "m.lfjob.yaml:15:24: LF104 [error] [*] `conflict_strategy` must be UPSERT; found "
+        '"upsert"; did you mean UPSERT?',
+        "   |",
+        "15 |     conflict_strategy: upsert  # note",
+        "   |                        ^^^^^^",
+    ]
+
+
+# -- configuration ----------------------------------------------------------------------------------------------
+
+
+def test_a_config_file_of_exactly_the_limit_is_read(tmp_path):
+    (tmp_path / "a.lfjob.yaml").write_text(GOOD)
+    body = 'ignore = ["LF110"]\n#'
+    (tmp_path / ".lflint.toml").write_text(body + "x" * (2**20 - len(body) - 1) + "\n")
+    assert (tmp_path / ".lflint.toml").stat().st_size == 2**20
+    result = lflint_subprocess("check", "a.lfjob.yaml", cwd=tmp_path)
+    assert (result.returncode, result.stderr) == (0, "")
