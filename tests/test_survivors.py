@@ -128,6 +128,21 @@ def test_a_block_secret_is_masked_line_by_line(run, tmp_path):
     ]
 
 
+def test_a_secret_that_is_not_a_string_is_never_shown(run, tmp_path):
+    """(Found by hand when checking the issue's list: dropping the guard in messages.show, which no mutant of
+    the sample did, printed `found 12345678`.)"""
+    spec = (EXAMPLES / "hive-migration.lfjob.yaml").read_text().replace("${LF_HIVE_DB_PASSWORD}", "12345678")
+    (tmp_path / "m.lfjob.yaml").write_text(spec)
+    [finding] = lint_text(spec, "m.lfjob.yaml")
+    assert (finding.rule, finding.message) == (
+        "LF103",
+        "`datasource_parameter.password` must be a string; found a value (hidden)",
+    )
+    for fmt in ("text", "json", "sarif", "gitlab", "github", "junit", "rdjson"):
+        code, out = run("check", "m.lfjob.yaml", "--format", fmt)
+        assert code == 1 and "LF103" in out and "12345678" not in out
+
+
 # -- configuration ----------------------------------------------------------------------------------------------
 
 
@@ -138,3 +153,17 @@ def test_a_config_file_of_exactly_the_limit_is_read(tmp_path):
     assert (tmp_path / ".lflint.toml").stat().st_size == 2**20
     result = lflint_subprocess("check", "a.lfjob.yaml", cwd=tmp_path)
     assert (result.returncode, result.stderr) == (0, "")
+
+
+def test_an_invalid_user_rule_names_where(tmp_path):
+    user_rule(tmp_path, {})
+    rule = json.loads((tmp_path / "policies" / "ORG001.yaml").read_text())
+    rule["docs"]["why"] = 1
+    (tmp_path / "policies" / "ORG001.yaml").write_text(json.dumps(rule))
+    (tmp_path / "a.lfjob.yaml").write_text(GOOD)
+    result = lflint_subprocess("check", "a.lfjob.yaml", cwd=tmp_path)
+    path = tmp_path / "policies" / "ORG001.yaml"
+    assert (result.returncode, result.stderr) == (
+        2,
+        f"lflint: error: {path}: invalid rule at docs/why: 1 is not of type 'string'\n",
+    )
