@@ -90,17 +90,15 @@ def test_a_star_or_ampersand_inside_a_word_is_no_alias_or_anchor():
 # -- secrets in excerpts and diffs ------------------------------------------------------------------------------
 
 
-def _block_secret_spec():
-    """The migration example with a two-line literal password, and a fixable finding on the line after it."""
+def _block_secret_spec(password="|\n        abcdefg\n        hijklmn"):
+    """The migration example with a literal password (two lines by default), and a fixable finding on the line
+    after it."""
     spec = (EXAMPLES / "hive-migration.lfjob.yaml").read_text().replace("    conflict_strategy: UPSERT\n", "")
     old = (
         "      password: ${LF_HIVE_DB_PASSWORD}   # filled in from the secret store at deploy time\n"
         "      subnet_ip: 192.168.10.0\n"
     )
-    new = (
-        "      subnet_ip: 192.168.10.0\n      password: |\n        abcdefg\n        hijklmn\n"
-        "    conflict_strategy: upsert  # note\n"
-    )
+    new = f"      subnet_ip: 192.168.10.0\n      password: {password}\n    conflict_strategy: upsert  # note\n"
     assert old in spec
     return spec.replace(old, new)
 
@@ -125,6 +123,29 @@ def test_a_block_secret_is_masked_line_by_line(run, tmp_path):
         "   |",
         "15 |     conflict_strategy: upsert  # note",
         "   |                        ^^^^^^",
+    ]
+
+
+def test_a_comment_after_a_secret_is_masked_up_to_its_last_character(run, tmp_path):
+    """(``password: abc #def``: ``#def`` may be the rest of the password.) The blanks after it are shown."""
+    (tmp_path / "m.lfjob.yaml").write_text(_block_secret_spec("abc  # note   "))
+    code, out = run("check", "m.lfjob.yaml", "--diff")
+    assert out.splitlines()[5:8] == [
+        "       password: ****   ",
+        "-    conflict_strategy: upsert  # note",
+        "+    conflict_strategy: UPSERT  # note",
+    ]
+
+
+def test_a_comment_after_a_secret_and_a_bracket_is_masked_from_its_hash(run, tmp_path):
+    spec = (EXAMPLES / "hive-migration.lfjob.yaml").read_text()
+    block = spec[spec.index("    datasource_parameter:\n") : spec.index("    source_catalog:")]
+    line = "    datasource_parameter: {username: r, password: abc}  # note"
+    (tmp_path / "m.lfjob.yaml").write_text(spec.replace(block, line + "\n"))
+    code, out = run("check", "m.lfjob.yaml", "--select", "LF501")
+    assert out.splitlines()[2:4] == [
+        "8 |     datasource_parameter: {username: r, password: ****}  ****",
+        "  | " + " " * line.index("abc") + "^^^^",
     ]
 
 
