@@ -1,13 +1,16 @@
 """Behaviours that mutants surviving a mutation run changed and no test noticed (issue 19; docs/testing.md names
 the mutant each test kills), pinned through the CLI and the API as a user sees them."""
 
+import contextlib
 import json
+import os
 from pathlib import Path
 
 import pytest
 from conftest import GOOD, lflint_subprocess
 
 from lflint import lint_text
+from lflint.cache import machine_key
 
 EXAMPLES = Path(__file__).resolve().parent.parent / "examples"
 
@@ -162,6 +165,39 @@ def test_a_secret_that_is_not_a_string_is_never_shown(run, tmp_path):
     for fmt in ("text", "json", "sarif", "gitlab", "github", "junit", "rdjson"):
         code, out = run("check", "m.lfjob.yaml", "--format", fmt)
         assert code == 1 and "LF103" in out and "12345678" not in out
+
+
+# -- the findings cache -----------------------------------------------------------------------------------------
+
+
+def _open_files():
+    found = set()
+    for fd in os.listdir("/proc/self/fd"):
+        with contextlib.suppress(OSError):  # the directory's own descriptor, closed by now
+            found.add(os.readlink(f"/proc/self/fd/{fd}"))
+    return found
+
+
+def test_a_cached_run_leaves_no_file_open(run, tmp_path, user_cache_home):
+    (tmp_path / "a.lfjob.yaml").write_text(GOOD)
+    before = _open_files()
+    for _ in range(2):  # makes the signing key, then reads it
+        assert run("check", "a.lfjob.yaml", "--cache")[0] == 0
+        machine_key.cache_clear()
+    assert not {f for f in _open_files() - before if str(tmp_path) in f or str(user_cache_home) in f}
+
+
+def test_a_cache_file_larger_than_the_limit_is_not_read(run, tmp_path, monkeypatch):
+    (tmp_path / ".lflint.toml").write_text("")
+    (tmp_path / "a.lfjob.yaml").write_text(GOOD)
+    assert "0 of 1 file answered from the cache" in run("check", "a.lfjob.yaml", "--cache", "--statistics")[1]
+    [cache_file] = (tmp_path / ".lflint_cache").glob("lflint-*.json")
+    entries = cache_file.read_bytes()
+    monkeypatch.setattr("lflint.cache.MAX_CACHE_BYTES", len(entries) + 10)  # as if the cache had grown to it
+    cache_file.write_bytes(entries + b" " * 10)  # at the limit: read
+    assert "1 of 1 file answered from the cache" in run("check", "a.lfjob.yaml", "--cache", "--statistics")[1]
+    cache_file.write_bytes(entries + b" " * 11)  # past it: not read, however valid
+    assert "0 of 1 file answered from the cache" in run("check", "a.lfjob.yaml", "--cache", "--statistics")[1]
 
 
 # -- configuration ----------------------------------------------------------------------------------------------
