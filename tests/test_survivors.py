@@ -9,6 +9,7 @@ from pathlib import Path
 import pytest
 from conftest import GOOD, lflint_subprocess
 
+import lflint
 from lflint import lint_text
 from lflint.cache import machine_key
 
@@ -70,6 +71,13 @@ def test_an_infinity_under_a_key_with_tilde_and_slash(run_json, tmp_path):
     assert org_findings(run_json, "a.lfjob.yaml") == [
         (12, 12, 16, "/parameter/metadata_discovery_parameter/a~0b~1c", "`a~b/c` must be at most 5; found Infinity")
     ]
+
+
+def test_the_api_module_exports_what_lflint_serves():
+    names = {}
+    exec("from lflint.api import *", names)
+    assert {"ConfigError", "Diagnostic", "fix_text", "lint_paths", "lint_text"} <= set(names)
+    assert all(names[n] is getattr(lflint, n) for n in ("ConfigError", "Diagnostic", "fix_text", "lint_paths"))
 
 
 # -- loading ----------------------------------------------------------------------------------------------------
@@ -167,6 +175,23 @@ def test_a_secret_that_is_not_a_string_is_never_shown(run, tmp_path):
         assert code == 1 and "LF103" in out and "12345678" not in out
 
 
+# -- fixes ------------------------------------------------------------------------------------------------------
+
+
+def test_a_fix_writes_only_text_that_reads_as_the_suggestion(run_json, tmp_path):
+    user_rule(tmp_path, {"properties": {"n": {"enum": ["it's", "c\\d"]}}})
+    for value, suggestion, fix in [
+        ("'its'", "it's", False),  # it's inside single quotes would end them
+        ('"cd"', "c\\d", False),  # a backslash inside double quotes is an escape
+        ('"its"', "it's", True),
+        ("its", "it's", False),  # unquoted, it's would start a quoted string
+        ("c-d", "c\\d", False),
+    ]:
+        (tmp_path / "a.lfjob.yaml").write_text(GOOD + f"    n: {value}\n")
+        [finding] = [d for d in run_json("a.lfjob.yaml")[1] if d["rule"] == "ORG001"]
+        assert (finding["suggestion"], finding["fix"] is not None) == (suggestion, fix)
+
+
 # -- the findings cache -----------------------------------------------------------------------------------------
 
 
@@ -210,6 +235,14 @@ def test_a_config_file_of_exactly_the_limit_is_read(tmp_path):
     assert (tmp_path / ".lflint.toml").stat().st_size == 2**20
     result = lflint_subprocess("check", "a.lfjob.yaml", cwd=tmp_path)
     assert (result.returncode, result.stderr) == (0, "")
+
+
+def test_a_user_rule_message_template_that_is_not_a_string(tmp_path):
+    user_rule(tmp_path, {"properties": {"n": {"x-message": 5, "minLength": 100}}})
+    (tmp_path / "a.lfjob.yaml").write_text(GOOD)
+    result = lflint_subprocess("check", "a.lfjob.yaml", cwd=tmp_path)
+    path = tmp_path / "policies" / "ORG001.yaml"
+    assert (result.returncode, result.stderr) == (2, f"lflint: error: {path}: `x-message` must be a string\n")
 
 
 def test_an_invalid_user_rule_names_where(tmp_path):
