@@ -4,6 +4,7 @@ the mutant each test kills), pinned through the CLI and the API as a user sees t
 import contextlib
 import json
 import os
+import subprocess
 from pathlib import Path
 
 import pytest
@@ -223,6 +224,19 @@ def test_a_cache_file_larger_than_the_limit_is_not_read(run, tmp_path, monkeypat
     assert "1 of 1 file answered from the cache" in run("check", "a.lfjob.yaml", "--cache", "--statistics")[1]
     cache_file.write_bytes(entries + b" " * 11)  # past it: not read, however valid
     assert "0 of 1 file answered from the cache" in run("check", "a.lfjob.yaml", "--cache", "--statistics")[1]
+
+
+# -- --diff-base ------------------------------------------------------------------------------------------------
+
+
+def test_diff_base_is_never_an_option_of_git(run, tmp_path):
+    subprocess.run(["git", "init", "-q"], cwd=tmp_path, check=True)
+    (tmp_path / "a.lfjob.yaml").write_text(GOOD)
+    written = tmp_path / "written-by-git"
+    ref = f"--output={written}"
+    code, out = run("check", "--diff-base", ref)
+    assert (code, out) == (2, f"lflint: error: --diff-base {ref}: not a revision: {ref!r}\n")
+    assert not written.exists()
 
 
 # -- configuration ----------------------------------------------------------------------------------------------
