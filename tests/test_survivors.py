@@ -13,6 +13,8 @@ from conftest import GOOD, lflint_subprocess
 import lflint
 from lflint import lint_text
 from lflint.cache import machine_key
+from lflint.engine import Linter
+from lflint.rules import load_rule_file
 
 EXAMPLES = Path(__file__).resolve().parent.parent / "examples"
 
@@ -79,6 +81,23 @@ def test_the_api_module_exports_what_lflint_serves():
     exec("from lflint.api import *", names)
     assert {"ConfigError", "Diagnostic", "fix_text", "lint_paths", "lint_text"} <= set(names)
     assert all(names[n] is getattr(lflint, n) for n in ("ConfigError", "Diagnostic", "fix_text", "lint_paths"))
+
+
+def test_pattern_properties_read_patterns_as_lflint_does_on_both_paths(tmp_path):
+    """The reference path (python-jsonschema, which the fast path is tested against) runs lflint's patterns, not
+    ``re``: ``$`` is the end of the text, so `x` and a line break is not matched by ``^x$``."""
+    user_rule(tmp_path, {"patternProperties": {"^x$": {}}, "additionalProperties": False})
+    rule = load_rule_file(tmp_path / "policies" / "ORG001.yaml", builtin=False)
+    data = {"parameter": {"metadata_discovery_parameter": {"x\n": 1, "x": 2}}}
+    for fast in (True, False):
+        found = [(f.rule.id, f.pointer, f.message) for f in Linter([rule], fast=fast).findings(data)]
+        assert found == [
+            (
+                "ORG001",
+                "/parameter/metadata_discovery_parameter",
+                "`parameter.metadata_discovery_parameter` has a field this rule does not allow: `x\\n`",
+            )
+        ], fast
 
 
 # -- loading ----------------------------------------------------------------------------------------------------
