@@ -258,6 +258,36 @@ def test_diff_base_is_never_an_option_of_git(run, tmp_path):
     assert not written.exists()
 
 
+# -- reports and the baseline file ------------------------------------------------------------------------------
+
+
+def test_github_commands_escape_every_line_break_of_a_message(run, tmp_path):
+    user_rule(tmp_path, {"properties": {"n": {"enum": ["x"]}}})
+    rule = json.loads((tmp_path / "policies" / "ORG001.yaml").read_text())
+    rule["message"] = "one\rtwo\nthree 100% {field}"
+    (tmp_path / "policies" / "ORG001.yaml").write_text(json.dumps(rule))
+    (tmp_path / "a.lfjob.yaml").write_text(GOOD + "    n: y\n")
+    code, out = run("check", "a.lfjob.yaml", "--format", "github", "--select", "ORG")
+    assert (code, out) == (
+        1,
+        "::error file=a.lfjob.yaml,line=12,col=8,endLine=12,endColumn=9,title=ORG001 (org001)::"
+        "one%0Dtwo%0Athree 100%25 `n`\n",
+    )
+
+
+def test_the_baseline_file_is_one_indented_entry_a_line(run, tmp_path):
+    (tmp_path / ".lflint.toml").write_text("")
+    bad = GOOD.replace("conflict_strategy: UPSERT", "conflict_strategy: UPSERTT")
+    (tmp_path / "a.lfjob.yaml").write_text(bad)
+    (tmp_path / "b.lfjob.yaml").write_text(bad)
+    run("check", "--write-baseline")
+    text = (tmp_path / ".lflint-baseline.json").read_text()
+    entries = json.loads(text)["entries"]
+    assert [(e["file"], e["rule"]) for e in entries] == [("a.lfjob.yaml", "LF104"), ("b.lfjob.yaml", "LF104")]
+    rows = ",\n".join("    " + json.dumps(e) for e in entries)
+    assert text == '{\n  "version": 1,\n  "entries": [\n' + rows + "\n  ]\n}\n"
+
+
 # -- configuration ----------------------------------------------------------------------------------------------
 
 
