@@ -308,6 +308,17 @@ def test_a_user_rule_message_template_that_is_not_a_string(tmp_path):
     assert (result.returncode, result.stderr) == (2, f"lflint: error: {path}: `x-message` must be a string\n")
 
 
+@pytest.mark.parametrize("first", ["required", "properties"])
+def test_a_user_rule_reports_every_error_after_its_missing_fields(run_json, tmp_path, first):
+    then = {"required": ["p", "q"], "properties": {"target_catalog": {"maxLength": 2}}}
+    user_rule(tmp_path, {k: then[k] for k in sorted(then, key=lambda k: k != first)})
+    (tmp_path / "a.lfjob.yaml").write_text(GOOD)
+    assert sorted(m for *_, m in org_findings(run_json, "a.lfjob.yaml")) == [
+        "`parameter.metadata_discovery_parameter` is missing required fields `p` and `q`",
+        "`target_catalog` must be at most 2 characters long; found 4",
+    ]
+
+
 def test_an_invalid_user_rule_names_where(tmp_path):
     user_rule(tmp_path, {})
     rule = json.loads((tmp_path / "policies" / "ORG001.yaml").read_text())
