@@ -288,6 +288,22 @@ def test_the_baseline_file_is_one_indented_entry_a_line(run, tmp_path):
     assert text == '{\n  "version": 1,\n  "entries": [\n' + rows + "\n  ]\n}\n"
 
 
+def test_an_unused_baseline_entry_is_reported_at_its_line(run, run_json, tmp_path):
+    (tmp_path / ".lflint.toml").write_text("")
+    bad = GOOD.replace("conflict_strategy: UPSERT", "conflict_strategy: UPSERTT")
+    (tmp_path / "a.lfjob.yaml").write_text(bad)
+    run("check", "--write-baseline")
+    (tmp_path / "a.lfjob.yaml").write_text(bad.replace("UPSERTT", "UPSERTX"))
+    [stale] = [d for d in run_json("a.lfjob.yaml")[1] if d["rule"] == "LF012"]
+    assert (stale["file"], stale["line"], stale["column"], stale["end_line"], stale["end_column"]) == (
+        ".lflint-baseline.json",
+        4,
+        1,
+        4,
+        2,
+    )
+
+
 # -- configuration ----------------------------------------------------------------------------------------------
 
 
