@@ -45,9 +45,19 @@ def read_regular(path: Path, limit: int, follow: bool = True) -> bytes | str:
         return "cannot read file: is a directory"
     with open(fd, "rb") as fh:
         try:
-            return _not_regular(mode) or fh.read(limit + 1)
+            return _not_regular(mode) or _read_at_most(fh, limit + 1)
         except OSError as exc:  # e.g. /proc/self/mem: EIO
             return f"cannot read file: {(exc.strerror or str(exc)).lower()}"
+
+
+def _read_at_most(fh, size: int) -> bytes:
+    """Up to ``size`` bytes of ``fh``, read a chunk at a time: ``fh.read(size)`` would first allocate ``size``
+    bytes, a MemoryError for a small file under a large limit (a ``max-file-size`` of 1 TB)."""
+    chunks = []
+    while size > 0 and (chunk := fh.read(min(size, 1 << 20))):
+        chunks.append(chunk)
+        size -= len(chunk)
+    return b"".join(chunks)
 
 
 def _not_regular(mode: int) -> str | None:

@@ -109,6 +109,12 @@ def test_integers_with_underscores(value):
     assert (finding.rule, finding.message) == ("LF107", "`file_sample_rate` must be between 0 and 100; found 101")
 
 
+@pytest.mark.parametrize("null", ["~", "null", "Null", "NULL"])
+def test_every_spelling_of_null(null):
+    [finding] = lint_text(GOOD.replace("name: discover_sales", f"name: {null}"), "a.yaml")
+    assert (finding.rule, finding.message) == ("LF103", "`name` must be a string; found null")
+
+
 def test_a_star_or_ampersand_inside_a_word_is_no_alias_or_anchor():
     """Past 256 KB only libyaml reads a file, so an odd anchor name makes it LF008; `2*3.5` or `a&b:c` in a
     comment or a value are neither anchors nor aliases."""
@@ -347,3 +353,12 @@ def test_an_invalid_user_rule_names_where(tmp_path):
         2,
         f"lflint: error: {path}: invalid rule at docs/why: 1 is not of type 'string'\n",
     )
+
+
+def test_the_largest_max_file_size_is_accepted(run, tmp_path):
+    (tmp_path / "a.lfjob.yaml").write_text(GOOD)
+    (tmp_path / ".lflint.toml").write_text('max-file-size = "1024GB"\n')  # 1 TB, the largest
+    assert run("check", "a.lfjob.yaml") == (0, "All checks passed in 1 file.\n")
+    (tmp_path / ".lflint.toml").write_text(f"max-file-size = {1024**4 + 1}\n")
+    code, out = run("check", "a.lfjob.yaml")
+    assert code == 2 and "must be a size in bytes from 1 to 1TB" in out
