@@ -294,6 +294,15 @@ def test_the_baseline_file_is_one_indented_entry_a_line(run, tmp_path):
     assert text == '{\n  "version": 1,\n  "entries": [\n' + rows + "\n  ]\n}\n"
 
 
+def test_a_comment_after_a_baselined_value_keeps_it_baselined(run, run_json, tmp_path):
+    (tmp_path / ".lflint.toml").write_text("")
+    bad = GOOD.replace("conflict_strategy: UPSERT", "conflict_strategy: UPSERTT")
+    (tmp_path / "a.lfjob.yaml").write_text(bad)
+    run("check", "--write-baseline")
+    (tmp_path / "a.lfjob.yaml").write_text(bad.replace("UPSERTT", "UPSERTT  # known, see TICKET-1"))
+    assert run_json("a.lfjob.yaml") == (0, [])
+
+
 def test_an_unused_baseline_entry_is_reported_at_its_line(run, run_json, tmp_path):
     (tmp_path / ".lflint.toml").write_text("")
     bad = GOOD.replace("conflict_strategy: UPSERT", "conflict_strategy: UPSERTT")
