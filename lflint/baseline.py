@@ -11,7 +11,6 @@ finding fixed or added.
 from __future__ import annotations
 
 import contextlib
-import hashlib
 import json
 import os
 from collections import Counter
@@ -42,6 +41,8 @@ def value_hash(d: Diagnostic, excerpt) -> str:
     tokens = [t.replace("~1", "/").replace("~0", "~") for t in d.pointer.split("/")[1:]]
     if any(is_secret_key(t) for t in tokens) or excerpt is None:
         return ""
+    import hashlib  # loads OpenSSL (4 MB): only a run with findings pays for it
+
     start, end = excerpt.columns(d.column, d.end_column)
     text = excerpt.text[start - 1 : end - 1 if d.end_line == d.line else None]
     return hashlib.sha256(text.encode("utf-8", "surrogatepass")).hexdigest()[:16]

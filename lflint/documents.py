@@ -583,7 +583,7 @@ _TYPE_OF_TAG = {"str": str, "int": int, "float": float, "bool": bool, "null": ty
 # nowhere in the file (not even as an escape's hex digits), and scalars get them back: one character for one, so
 # every position stays right.
 _BREAKS_1_1 = "\x85\u2028\u2029"
-_STAND_INS = (chr(c) for c in (*range(0xE000, 0xF900), *range(0xF0000, 0xFFFFE)))
+_STAND_INS = (range(0xE000, 0xF900), range(0xF0000, 0xFFFFE))  # private-use code points, looked at per file
 # An anchor or alias whose name holds a character besides letters, digits, `-` and `_`: libyaml ends the name there
 # (`&an:chor value` is read as anchor `an` and the value `:chor value`); ruamel.yaml reads it whole, as YAML 1.2 does.
 _ODD_NAME = re.compile(r"[0-9A-Za-z_-]*[^0-9A-Za-z_\-\s,\[\]{}]")
@@ -598,7 +598,7 @@ def _parser_text(text: str) -> tuple[str, dict | None]:
     restore = None
     if "\x85" in text or "\u2028" in text or "\u2029" in text:
         lowered = text.lower()
-        free = (c for c in _STAND_INS if c not in text and f"{ord(c):x}" not in lowered)
+        free = (c for r in _STAND_INS for c in map(chr, r) if c not in text and f"{ord(c):x}" not in lowered)
         stand_ins = dict(zip(_BREAKS_1_1, free, strict=False))
         text = text.translate(str.maketrans(stand_ins))
         restore = str.maketrans({v: k for k, v in stand_ins.items()})
