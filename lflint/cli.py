@@ -223,7 +223,9 @@ def check(
     if write_baseline is not None or not no_baseline:
         from .baseline import Baseline, location
 
-        adopted = Baseline(Path(write_baseline) if write_baseline else location(here, root), root)
+        adopted = Baseline(
+            Path(write_baseline) if write_baseline else location(here, root), root, record=write_baseline is not None
+        )
     if write_baseline is not None:
         for result in _results(runner, targets, stdin_filename, jobs):
             adopted.filter(result)
@@ -260,10 +262,7 @@ def check(
         per_rule.update((d.rule, d.name) for d in result.diagnostics)
         failed = failed or any(runner.fails(d) for d in result.diagnostics)
         if stream:
-            click.echo(
-                _printable("".join(text.block(d, result.lines.get(d.line), colour) for d in result.diagnostics)),
-                nl=False,
-            )
+            _echo_pieces(text.block(d, result.lines.get(d.line), colour) for d in result.diagnostics)
             continue
         names.append(result.name)
         diagnostics.extend(result.diagnostics)
@@ -278,7 +277,7 @@ def check(
         per_rule.update((d.rule, d.name) for d in unused)
         failed = failed or any(runner.fails(d) for d in unused)
         if stream:
-            click.echo(_printable("".join(text.block(d, None, colour) for d in unused)), nl=False)
+            _echo_pieces(text.block(d, None, colour) for d in unused)
         diagnostics.extend(unused)
     if stream:
         click.echo(text.summary_of(severities, files))
@@ -380,6 +379,20 @@ def _check_fixing(runner, paths, stdin_filename, jobs, fmt, diff, show_fixes):
 def _printable(report: str) -> str:
     """What a report may print: a lone surrogate (a JSON spec may hold one) as its escape, not an encoding error."""
     return report.encode("utf-8", "backslashreplace").decode("utf-8")
+
+
+def _echo_pieces(pieces, size: int = 1 << 16) -> None:
+    """Print ``pieces`` of a report as they are made, about ``size`` characters at a time: a file of many findings
+    (a long stream) is never one string."""
+    batch, length = [], 0
+    for piece in pieces:
+        batch.append(piece)
+        length += len(piece)
+        if length >= size:
+            click.echo(_printable("".join(batch)), nl=False)
+            batch, length = [], 0
+    if batch:
+        click.echo(_printable("".join(batch)), nl=False)
 
 
 def _printable_name(result):

@@ -623,8 +623,24 @@ def _libyaml_events(text: str):
     """libyaml's events one by one (PyYAML's C parser when present), ending with the stream's end."""
     import yaml
 
-    parser = getattr(yaml, "CSafeLoader", yaml.SafeLoader)(text)
+    parser = yaml.CSafeLoader(_Pieces(text)) if hasattr(yaml, "CSafeLoader") else yaml.SafeLoader(text)
     return iter(parser.get_event, None), yaml, yaml.YAMLError
+
+
+class _Pieces:
+    """``text`` as a stream that PyYAML's C parser reads a piece at a time, encoding each piece to UTF-8: given the
+    ``str``, it would first make a UTF-8 copy as large as the file. The same bytes reach libyaml, and ``name`` is
+    the one PyYAML gives a ``str`` (its messages show it)."""
+
+    __slots__ = ("text", "at")
+    name = "<unicode string>"
+
+    def __init__(self, text: str):
+        self.text, self.at = text, 0
+
+    def read(self, size: int) -> str:
+        self.at += size
+        return self.text[self.at - size : self.at]
 
 
 def _ruamel_events(text: str):
