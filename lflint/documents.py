@@ -215,7 +215,7 @@ class Source:
 
     def position(self, offset: int) -> tuple[int, int]:
         if self._line_starts is None:
-            self._line_starts = array("q", [0])
+            self._line_starts = array("i" if len(self.text) < 2**31 else "q", [0])  # 4 bytes a line where it can
             self._line_starts.extend(m.end() for m in re.finditer("\n", self.text))
         line = bisect_right(self._line_starts, offset)
         return line, offset - self._line_starts[line - 1] + 1
