@@ -11,7 +11,6 @@ finding fixed or added.
 from __future__ import annotations
 
 import contextlib
-import hashlib
 import json
 import os
 from collections import Counter
@@ -42,6 +41,8 @@ def value_hash(d: Diagnostic, excerpt) -> str:
     tokens = [t.replace("~1", "/").replace("~0", "~") for t in d.pointer.split("/")[1:]]
     if any(is_secret_key(t) for t in tokens) or excerpt is None:
         return ""
+    import hashlib  # loads OpenSSL (4 MB): only a run with findings pays for it
+
     start, end = excerpt.columns(d.column, d.end_column)
     text = excerpt.text[start - 1 : end - 1 if d.end_line == d.line else None]
     return hashlib.sha256(text.encode("utf-8", "surrogatepass")).hexdigest()[:16]
@@ -82,7 +83,7 @@ def read(path: Path) -> tuple[list[Entry], bool]:
 class Baseline:
     """One run's baseline: drops the findings it holds, and knows which of its entries matched none."""
 
-    def __init__(self, path: Path, root: Path):
+    def __init__(self, path: Path, root: Path, record: bool = False):
         from .paths import relative_path
 
         with contextlib.suppress(ValueError):  # ValueError: another drive on Windows
@@ -90,20 +91,26 @@ class Baseline:
         self.path, self.root, self._relative = path, root, relative_path
         self.entries, self._canonical = read(path)
         self._left = Counter(self.entries)
-        self._linted: set[str] = set()
-        self.found: list[Entry] = []  # every finding of the files linted (for --write-baseline)
+        self._files = {e.file for e in self.entries}
+        self._linted: set[str] = set()  # the files linted that have entries
+        # every finding of the files linted, when ``record`` (for --write-baseline); else nothing grows with the run
+        self.found: list[Entry] | None = [] if record else None
 
     def filter(self, result):
         """``result`` (an ``api.FileResult``) without the findings the baseline holds."""
+        if not self.entries and self.found is None:
+            return result
         file = self._relative(result.name, self.root)
-        self._linted.add(file)
+        if file in self._files:
+            self._linted.add(file)
         kept = []
         for d in result.diagnostics:
             if d.rule in NOT_BASELINED:
                 kept.append(d)
                 continue
             entry = Entry(file, d.rule, d.pointer, value_hash(d, result.lines.get(d.line)))
-            self.found.append(entry)
+            if self.found is not None:
+                self.found.append(entry)
             if self._left[entry] > 0:
                 self._left[entry] -= 1
             else:

@@ -13,6 +13,7 @@ from . import __version__
 from .report import DEFAULT, FORMATS
 
 LEVELS = ("error", "warning", "info")
+STREAMED = ("text", "json")  # the formats printed file by file on stdout (``_pieces``)
 
 
 class _Group(click.Group):
@@ -223,7 +224,9 @@ def check(
     if write_baseline is not None or not no_baseline:
         from .baseline import Baseline, location
 
-        adopted = Baseline(Path(write_baseline) if write_baseline else location(here, root), root)
+        adopted = Baseline(
+            Path(write_baseline) if write_baseline else location(here, root), root, record=write_baseline is not None
+        )
     if write_baseline is not None:
         for result in _results(runner, targets, stdin_filename, jobs):
             adopted.filter(result)
@@ -234,10 +237,10 @@ def check(
         )
         sys.exit(0)
     colour = not no_color and "NO_COLOR" not in os.environ and sys.stdout.isatty()
-    # text on stdout streams: each file's findings are printed as soon as they are known and only counted after;
-    # the other formats render one document and keep the findings (and text to a file the lines it shows)
-    stream = fmt == "text" and not output_file
-    diagnostics, names, lines, errors, inputs, cached = [], [], {}, [], [], 0
+    # text and JSON on stdout stream: each file's findings are printed as soon as they are known and only counted
+    # after; the other formats render one document and keep the findings (and text to a file the lines it shows)
+    stream = fmt in STREAMED and not output_file
+    diagnostics, names, lines, errors, inputs, cached, shown = [], [], {}, [], [], 0, 0
     files, failed, severities, per_rule, fixable, fixed = 0, False, Counter(), Counter(), Counter(), []
     machine = fmt != "text"
     for result in _results(runner, targets, stdin_filename, jobs):
@@ -260,10 +263,8 @@ def check(
         per_rule.update((d.rule, d.name) for d in result.diagnostics)
         failed = failed or any(runner.fails(d) for d in result.diagnostics)
         if stream:
-            click.echo(
-                _printable("".join(text.block(d, result.lines.get(d.line), colour) for d in result.diagnostics)),
-                nl=False,
-            )
+            _echo_pieces(_pieces(fmt, result.diagnostics, result.lines, colour, shown))
+            shown += len(result.diagnostics)
             continue
         names.append(result.name)
         diagnostics.extend(result.diagnostics)
@@ -278,9 +279,14 @@ def check(
         per_rule.update((d.rule, d.name) for d in unused)
         failed = failed or any(runner.fails(d) for d in unused)
         if stream:
-            click.echo(_printable("".join(text.block(d, None, colour) for d in unused)), nl=False)
+            _echo_pieces(_pieces(fmt, unused, {}, colour, shown))
+            shown += len(unused)
         diagnostics.extend(unused)
-    if stream:
+    if stream and fmt == "json":
+        from .report import json as json_report
+
+        click.echo(json_report.end(shown), nl=False)
+    elif stream:
         click.echo(text.summary_of(severities, files))
         if text.fixable_line(fixable):
             click.echo(text.fixable_line(fixable))
@@ -380,6 +386,31 @@ def _check_fixing(runner, paths, stdin_filename, jobs, fmt, diff, show_fixes):
 def _printable(report: str) -> str:
     """What a report may print: a lone surrogate (a JSON spec may hold one) as its escape, not an encoding error."""
     return report.encode("utf-8", "backslashreplace").decode("utf-8")
+
+
+def _pieces(fmt: str, diagnostics, lines, colour: bool, shown: int):
+    """The report of one file's ``diagnostics`` in a format that streams (``STREAMED``), piece by piece; ``lines``:
+    its excerpt lines by number; ``shown``: how many findings the report has printed before them."""
+    from .report import json as json_report
+    from .report import text
+
+    if fmt == "text":
+        return (text.block(d, lines.get(d.line), colour) for d in diagnostics)
+    return (json_report.entry(d, index) for index, d in enumerate(diagnostics, shown))
+
+
+def _echo_pieces(pieces, size: int = 1 << 16) -> None:
+    """Print ``pieces`` of a report as they are made, about ``size`` characters at a time: a file of many findings
+    (a long stream) is never one string."""
+    batch, length = [], 0
+    for piece in pieces:
+        batch.append(piece)
+        length += len(piece)
+        if length >= size:
+            click.echo(_printable("".join(batch)), nl=False)
+            batch, length = [], 0
+    if batch:
+        click.echo(_printable("".join(batch)), nl=False)
 
 
 def _printable_name(result):

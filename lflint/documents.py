@@ -215,7 +215,7 @@ class Source:
 
     def position(self, offset: int) -> tuple[int, int]:
         if self._line_starts is None:
-            self._line_starts = array("q", [0])
+            self._line_starts = array("i" if len(self.text) < 2**31 else "q", [0])  # 4 bytes a line where it can
             self._line_starts.extend(m.end() for m in re.finditer("\n", self.text))
         line = bisect_right(self._line_starts, offset)
         return line, offset - self._line_starts[line - 1] + 1
@@ -583,7 +583,7 @@ _TYPE_OF_TAG = {"str": str, "int": int, "float": float, "bool": bool, "null": ty
 # nowhere in the file (not even as an escape's hex digits), and scalars get them back: one character for one, so
 # every position stays right.
 _BREAKS_1_1 = "\x85\u2028\u2029"
-_STAND_INS = (chr(c) for c in (*range(0xE000, 0xF900), *range(0xF0000, 0xFFFFE)))
+_STAND_INS = (range(0xE000, 0xF900), range(0xF0000, 0xFFFFE))  # private-use code points, looked at per file
 # An anchor or alias whose name holds a character besides letters, digits, `-` and `_`: libyaml ends the name there
 # (`&an:chor value` is read as anchor `an` and the value `:chor value`); ruamel.yaml reads it whole, as YAML 1.2 does.
 _ODD_NAME = re.compile(r"[0-9A-Za-z_-]*[^0-9A-Za-z_\-\s,\[\]{}]")
@@ -598,7 +598,7 @@ def _parser_text(text: str) -> tuple[str, dict | None]:
     restore = None
     if "\x85" in text or "\u2028" in text or "\u2029" in text:
         lowered = text.lower()
-        free = (c for c in _STAND_INS if c not in text and f"{ord(c):x}" not in lowered)
+        free = (c for r in _STAND_INS for c in map(chr, r) if c not in text and f"{ord(c):x}" not in lowered)
         stand_ins = dict(zip(_BREAKS_1_1, free, strict=False))
         text = text.translate(str.maketrans(stand_ins))
         restore = str.maketrans({v: k for k, v in stand_ins.items()})
@@ -623,8 +623,24 @@ def _libyaml_events(text: str):
     """libyaml's events one by one (PyYAML's C parser when present), ending with the stream's end."""
     import yaml
 
-    parser = getattr(yaml, "CSafeLoader", yaml.SafeLoader)(text)
+    parser = yaml.CSafeLoader(_Pieces(text)) if hasattr(yaml, "CSafeLoader") else yaml.SafeLoader(text)
     return iter(parser.get_event, None), yaml, yaml.YAMLError
+
+
+class _Pieces:
+    """``text`` as a stream that PyYAML's C parser reads a piece at a time, encoding each piece to UTF-8: given the
+    ``str``, it would first make a UTF-8 copy as large as the file. The same bytes reach libyaml, and ``name`` is
+    the one PyYAML gives a ``str`` (its messages show it)."""
+
+    __slots__ = ("text", "at")
+    name = "<unicode string>"
+
+    def __init__(self, text: str):
+        self.text, self.at = text, 0
+
+    def read(self, size: int) -> str:
+        self.at += size
+        return self.text[self.at - size : self.at]
 
 
 def _ruamel_events(text: str):

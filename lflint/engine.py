@@ -273,6 +273,8 @@ def _on_source(source: Source, d: Diagnostic) -> Diagnostic:
     line, column, end_line, end_column = source.mask_range(rng)
     if source.on_secret(rng):
         d = d._replace(suggestion=None, fix=None)
+    elif (line, column, end_line, end_column) == rng:
+        return d  # the same finding, not a copy of it: a long stream's findings are not held twice
     return d._replace(line=line, column=column, end_line=end_line, end_column=end_column)
 
 

@@ -6,7 +6,6 @@ reader never sees half of one, through a temporary file beside it and an atomic 
 from __future__ import annotations
 
 import os
-import secrets
 import stat
 from pathlib import Path
 
@@ -73,7 +72,7 @@ def write_atomic(path: Path, text: str, mode: int | None = None) -> None:
     link followed) and a rename."""
     path.parent.mkdir(parents=True, exist_ok=True)
     while True:
-        temporary = path.parent / f".{path.name}.{secrets.token_hex(4)}.tmp"
+        temporary = path.parent / f".{path.name}.{os.urandom(4).hex()}.tmp"
         try:
             fd = os.open(temporary, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o666)
             break

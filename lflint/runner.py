@@ -204,6 +204,8 @@ class Runner:
             return FileResult(str(path), self._file_finding(settings, str(path), "LF007", raw))
         if settings.fix or self.diff:
             return self._fix_file(path, raw, settings)
+        if self.cache is None:  # (the cache keys the bytes) not kept while the file is linted: 7 MB in a long stream
+            raw = _decoded(raw, settings.max_file_size)
         return self.check_bytes(raw, str(path))
 
     # -- fixing --------------------------------------------------------------------------------------------------
@@ -401,6 +403,15 @@ def _outside(file: Path, top: str) -> Refused | None:
 def _drain(errors: list[OSError]) -> Iterator[Path]:
     while errors:
         yield Path(errors.pop(0).filename)
+
+
+def _decoded(raw: bytes, max_bytes: int) -> bytes | str:
+    """The text that ``Linter.lint`` would decode ``raw`` to, where linting that text gives the same findings (not
+    too large, UTF-8, no second byte order mark for ``lint`` to take off); else ``raw``."""
+    from .documents import decode
+
+    text = decode(raw) if len(raw) <= max_bytes else None
+    return text if isinstance(text, str) and not text.startswith("\ufeff") else raw
 
 
 def internal_error(exc: BaseException) -> str:

@@ -163,6 +163,18 @@ def test_positions_after_yaml_1_1_line_breaks():
         assert found(text.replace("PARQUET", "parquet")) == [("LF105", 1, 7, 1, 21), ("LF104", 9, 26, 9, 33)]
 
 
+def test_line_breaks_of_yaml_1_1_read_the_same_in_every_file_of_a_run():
+    # the stand-ins for U+2028 are private-use characters not in the file: a file that holds all but the last three
+    # of them used to use up the one supply that every later file took its stand-ins from
+    private = [chr(c) for r in (range(0xE000, 0xF900), range(0xF0000, 0xFFFFE)) for c in r]
+    crowded = f'note: "{"".join(private[:-3])}"\nname: "a\u2028b"\nnext: 1\n'
+    from lflint.documents import load
+
+    for _ in range(2):
+        assert load(crowded, "x.yaml")[0][0].locate("/next") == (3, 7, 3, 8)
+    assert load('name: "a\u2028b"\nnext: 1\n', "x.yaml")[0][0].locate("/next") == (2, 7, 2, 8)
+
+
 def test_a_key_that_is_not_a_string_is_its_own_finding():
     text = GOOD + "1: a\n[x, y]: b\n? {z: 1}\n: c\n"
     # a list or mapping as a key is not read, so it is masked like a secret (the mask's range)

@@ -91,3 +91,36 @@ def test_a_syntax_error_after_hundreds_of_good_documents(tmp_path, run):
     for fmt in ("text", "json", "sarif"):
         code, out = run("check", "--format", fmt, "stream.yaml")
         assert code == 1 and "Zq9" not in out and "stream-secret" not in out
+
+
+def test_reports_printed_file_by_file_are_the_reports_of_the_run(tmp_path):
+    """Text and JSON on stdout are printed as each file is linted, keeping only counts: they are the reports a
+    report file holds (rendered from every finding at the end), in the order of the files, with the baseline's
+    finding last, the same summary and the same exit code."""
+    import json
+
+    from conftest import GOOD, lflint_subprocess
+
+    bad = GOOD.replace("UPSERT", "UPSERTT")
+    (tmp_path / "a.lfjob.yaml").write_text(bad)
+    (tmp_path / "b.lfjob.yaml").write_text(bad.replace("PARQUET", "parquet"))
+    assert lflint_subprocess("check", "--write-baseline", cwd=tmp_path).returncode == 0
+    (tmp_path / "a.lfjob.yaml").write_text(GOOD.replace("UPSERT", "UPSERTX"))  # a new finding, a stale entry
+    (tmp_path / "b.lfjob.yaml").write_text(GOOD)  # its baseline entries now match nothing (LF012)
+    (tmp_path / "c.lfjob.yaml").write_text("---\n".join(document(i) for i in range(COUNT)))
+    (tmp_path / "d.lfjob.json").write_text('{"name": "x\\ud800", "type": "OTHER", "parameter": {}}')
+    (tmp_path / "e.lfjob.yaml").write_text(GOOD)
+    for fmt in ("text", "json"):
+        streamed = lflint_subprocess("check", "--format", fmt, cwd=tmp_path)
+        whole = lflint_subprocess("check", "--format", fmt, "--output-file", f"report.{fmt}", cwd=tmp_path)
+        assert streamed.returncode == whole.returncode == 1, streamed.stderr
+        assert streamed.stdout == (tmp_path / f"report.{fmt}").read_text(encoding="utf-8")
+    found = json.loads(streamed.stdout)
+    stale = [d for d in found if d["file"] == ".lflint-baseline.json"]
+    assert found[-len(stale) :] == stale and [d["rule"] for d in stale] == ["LF012"] * 3
+    files = [d["file"] for d in found[: -len(stale)]]
+    assert files == sorted(files) and set(files) == {"a.lfjob.yaml", "c.lfjob.yaml", "d.lfjob.json"}
+    assert len([d for d in found if d["file"] == "c.lfjob.yaml"]) > COUNT // 37
+    summary = lflint_subprocess("check", cwd=tmp_path).stdout.splitlines()[-2]
+    assert summary.startswith(f"Found {len(found)} problems (") and summary.endswith(" in 5 files.")
+    assert lflint_subprocess("check", "--format", "json", "e.lfjob.yaml", cwd=tmp_path).stdout == "[]\n"
