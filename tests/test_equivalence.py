@@ -225,3 +225,21 @@ def test_a_trailing_newline_fails_an_anchored_pattern_on_both_paths():
     data = {"name": "nightly\n", "type": "METADATA_DISCOVERY", "parameter": {}}
     assert "LF105" in {f[0] for f in findings(FAST, data)}
     assert findings(FAST, data) == findings(REFERENCE, data)
+
+
+@pytest.mark.parametrize("odd", ["\ud800", "x\udfffy", float("inf"), float("nan"), "plain"])
+def test_documents_with_many_findings_and_a_value_jsonschema_rs_cannot_take(odd):
+    """A document with findings of many rules is checked rule by rule; one that holds a lone surrogate (JSON's
+    "\\ud800") or an infinity anywhere is handed to jsonschema-rs as a copy, one that holds none as it is."""
+    for spec in SPECS:
+        spec = copy.deepcopy(spec)
+        spec["type"] = spec["type"].lower()
+        spec.pop("name", None)
+        block = next(iter(spec["parameter"].values()))
+        block.update(instnace_id=block.pop("instance_id", "x"), execute_hour=25, log_location="s3://x")
+        block["description" if isinstance(odd, float) else f"k{odd}"] = odd
+        for location in block.get("locations", []):
+            location["key"] = odd
+        found = findings(FAST, spec)
+        assert len({f[0] for f in found}) >= 3
+        assert found == findings(REFERENCE, spec)
