@@ -118,19 +118,27 @@ def permissions(rng: random.Random, large: bool) -> dict:
     }
 
 
-def break_spec(rng: random.Random, spec: dict) -> None:
-    """One to three mistakes, each one that a rule reports."""
+def break_spec(rng: random.Random, spec: dict, mistakes: tuple[int, int] | None = None) -> None:
+    """One to three mistakes, each one that a rule reports; with ``mistakes`` (least, most), that many different
+    ones."""
     param = next(iter(spec["parameter"].values()))
-    for _ in range(rng.randrange(1, 4)):
-        mistake = rng.randrange(4)
+    if mistakes:
+        chosen = rng.sample(range(6), rng.randint(*mistakes))
+    else:
+        chosen = [rng.randrange(4) for _ in range(rng.randrange(1, 4))]
+    for mistake in chosen:
         if mistake == 0:
             param["instnace_id"] = param.pop("instance_id", INSTANCE)
         elif mistake == 1:
             spec["type"] = spec["type"].lower()
         elif mistake == 2:
             spec.pop("name", None)
-        else:
+        elif mistake == 3:
             param["execute_hour"] = 25
+        elif mistake == 4:
+            param["log_location"] = "s3://corp-logs/lakeformation"
+        else:
+            spec["description"] = 42
 
 
 def to_yaml(value, indent: int = 0) -> list[str]:
@@ -151,7 +159,10 @@ def to_yaml(value, indent: int = 0) -> list[str]:
     return lines
 
 
-def generate(out: Path, count: int, seed: int = 42, broken: float = 0.2) -> list[Path]:
+def generate(
+    out: Path, count: int, seed: int = 42, broken: float = 0.2, mistakes: tuple[int, int] | None = None
+) -> list[Path]:
+    """``count`` files in ``out``; a share ``broken`` of them with mistakes (see ``break_spec``)."""
     rng = random.Random(seed)
     out.mkdir(parents=True, exist_ok=True)
     written = []
@@ -159,7 +170,7 @@ def generate(out: Path, count: int, seed: int = 42, broken: float = 0.2) -> list
         make = rng.choice([discovery, migration, permissions])
         spec = make(rng, large=rng.random() < 0.02)
         if rng.random() < broken:
-            break_spec(rng, spec)
+            break_spec(rng, spec, mistakes)
         if rng.random() < 0.15:
             path, text = out / f"job-{i:05d}.lfjob.json", json.dumps(spec, indent=2) + "\n"
         else:

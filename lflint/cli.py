@@ -227,6 +227,8 @@ def check(
         adopted = Baseline(
             Path(write_baseline) if write_baseline else location(here, root), root, record=write_baseline is not None
         )
+        if write_baseline is None and not adopted.entries:
+            adopted = None  # an empty baseline filters nothing: no file's path or findings need be recorded
     if write_baseline is not None:
         for result in _results(runner, targets, stdin_filename, jobs):
             adopted.filter(result)

@@ -36,7 +36,7 @@ from .messages import (
 )
 from .rules import RULES_DIR, Rule, find_rule, matches
 from .secrets import DEFAULT_PLACEHOLDER, for_user_rules, shown_pointer
-from .validation import gate, passes, schema_errors, select
+from .validation import gate, passes, plain, schema_errors, select
 
 FILE_START = (1, 1, 1, 2)  # the range of a finding about a whole file: its first character
 
@@ -79,6 +79,7 @@ class Linter:
         self.severities = severities or {}
         self.by_keyword = {kw: r for r in self.rules.values() if r.kind == "keyword" for kw in r.keywords}
         self.declarative = [r for r in self.rules.values() if r.kind == "schema"]
+        self._users = {r.id for r in self.declarative if _is_user(r)}  # rule ids: Path equality is slow per file
         self.coded = [r for r in self.rules.values() if r.kind == "code"]
         self.fast = fast  # False: python-jsonschema only (the reference path the tests compare with)
         self.max_bytes = max_bytes  # a larger source is not parsed (LF008)
@@ -184,9 +185,14 @@ class Linter:
         gates = self._gates_of()
         shown = for_user_rules(data) if True in gates else data  # user rules never see a secret
         if not (self.fast and passes(gates[False], data) and (True not in gates or passes(gates[True], shown))):
-            findings.extend(self._structural(data, self.fast))
+            plain_data = self.fast and plain(data)  # then no rule's check copies its part of the document again
+            plain_shown = plain_data if shown is data else self.fast and plain(shown)
+            findings.extend(self._structural(data, self.fast, plain_data))
             for rule in self.declarative:
-                findings.extend(self._declarative(rule, shown if _is_user(rule) else data, self.fast))
+                user = rule.id in self._users
+                findings.extend(
+                    self._declarative(rule, shown if user else data, self.fast, plain_shown if user else plain_data)
+                )
         if self.coded or findings:
             from . import checks
 
@@ -218,11 +224,11 @@ class Linter:
                 self._gates[True] = gate(users, job_schema=False)
         return self._gates
 
-    def _structural(self, data: dict, fast: bool) -> Iterable[Finding]:
+    def _structural(self, data: dict, fast: bool, is_plain: bool) -> Iterable[Finding]:
         if not self.by_keyword:
             return
         seen_required = set()  # jsonschema yields one error per missing field; report them from the first
-        for error in schema_errors(None, data, fast):
+        for error in schema_errors(None, data, fast, is_plain):
             pointer = "".join(join_pointer("", t) for t in error.absolute_path)
             rule = self.by_keyword.get(error.validator)
             if error.validator == "additionalProperties":
@@ -242,10 +248,10 @@ class Linter:
                 fix = _safe_if(certain(error.instance, suggestion, documented(error.schema)))
                 yield Finding(rule, pointer, message, suggestion, False, fix)
 
-    def _declarative(self, rule: Rule, data: dict, fast: bool) -> Iterable[Finding]:
+    def _declarative(self, rule: Rule, data: dict, fast: bool, is_plain: bool) -> Iterable[Finding]:
         for base, value in select(data, rule.given):
             seen_required = set()
-            for error in schema_errors(rule, value, fast):
+            for error in schema_errors(rule, value, fast, is_plain):
                 pointer = base + "".join(join_pointer("", t) for t in error.absolute_path)
                 if error.validator == "required":
                     if pointer in seen_required:

@@ -11,7 +11,7 @@ from __future__ import annotations
 import json
 import re
 from collections.abc import Iterable
-from functools import cache
+from functools import cache, lru_cache
 from typing import Any
 
 from .compiler import search
@@ -59,7 +59,11 @@ def did_you_mean(word: Any, candidates: Iterable[str]) -> str | None:
     the closest spelling."""
     if not isinstance(word, str):
         return None
-    candidates = list(candidates)
+    return _did_you_mean(word, tuple(candidates))
+
+
+@lru_cache(maxsize=4096)  # a repository repeats its mistakes: difflib was a fifth of a file with findings
+def _did_you_mean(word: str, candidates: tuple[str, ...]) -> str | None:
     same = _same_meaning(word, candidates)
     if same:
         return same
@@ -73,7 +77,7 @@ def did_you_mean(word: Any, candidates: Iterable[str]) -> str | None:
     return close[0] if close else None
 
 
-def _same_meaning(word: str, candidates: list[str]) -> str | None:
+def _same_meaning(word: str, candidates: Iterable[str]) -> str | None:
     """The candidate that is ``word`` in another case, or with its last word's usual meaning (``_ROLES``)."""
     lower = {c.lower(): c for c in candidates}
     key = word.lower()

@@ -14,6 +14,10 @@ _HERE = Path(__file__).resolve().parent
 RULES_DIR = _HERE / "rules" if (_HERE / "rules").is_dir() else _HERE.parent / "rules"
 SCHEMAS_DIR = _HERE / "schemas" if (_HERE / "schemas").is_dir() else _HERE.parent / "schemas"
 JOB_SCHEMA = SCHEMAS_DIR / "job.schema.json"
+# The built-in rules' data, read once from their YAML files (``python -m lflint.rules`` writes it): JSON reads in
+# about 1 ms what the YAML files take 25-60 ms to (docs/performance.md). It is used only while its digest is that
+# of the rule files beside it; otherwise they are read as YAML, as a user's are.
+BUNDLE = RULES_DIR / "builtin.json"
 DOCS_URL = "https://github.com/lflint/lflint/blob/main/docs/rules.md"
 
 
@@ -80,16 +84,24 @@ def _meta_validator():
 
 def load_rule_file(path: Path, builtin: bool) -> Rule:
     from .config import read_small
+
+    return make_rule(path, rule_data(path, read_small(path, "rule file", RuleError)), builtin)
+
+
+def rule_data(path: Path, raw: bytes) -> Any:
+    """The one rule a rule file's bytes hold, as data."""
     from .documents import load
 
-    raw = read_small(path, "rule file", RuleError)
     docs, problems = load(raw, path.name)
     if problems:
         p = problems[0]
         raise RuleError(f"{path}:{p.range[0]}:{p.range[1]}: {p.message}")
     if len(docs) != 1:
         raise RuleError(f"{path}: a rule file holds exactly one rule")
-    data = docs[0].data
+    return docs[0].data
+
+
+def make_rule(path: Path, data: Any, builtin: bool) -> Rule:
     if not builtin:
         validate_rule(path, data)
     rule = Rule(path, **data)
@@ -211,7 +223,35 @@ def _load_dir(directory: Path, builtin: bool) -> list[Rule]:
 
 @cache
 def builtin_rules() -> tuple[Rule, ...]:
-    return tuple(_load_dir(RULES_DIR, builtin=True))
+    from .config import read_small
+
+    files = sorted(RULES_DIR.glob("*.y*ml"))
+    raws = [read_small(p, "rule file", RuleError) for p in files]
+    try:
+        bundle = json_file(BUNDLE)
+    except (OSError, ValueError):
+        bundle = None
+    if isinstance(bundle, dict) and bundle.get("digest") == rules_digest(files, raws):
+        return tuple(make_rule(p, data, builtin=True) for p, data in zip(files, bundle["rules"], strict=True))
+    return tuple(make_rule(p, rule_data(p, raw), builtin=True) for p, raw in zip(files, raws, strict=True))
+
+
+def rules_digest(files: list[Path], raws: list[bytes]) -> str:
+    """What the bundle was made from: each built-in rule file's name and bytes."""
+    import hashlib
+
+    digest = hashlib.sha256()
+    for path, raw in zip(files, raws, strict=True):
+        digest.update(f"{path.name}\0{len(raw)}\0".encode() + raw)
+    return digest.hexdigest()
+
+
+def bundle_json() -> str:
+    """``BUNDLE``'s text for the rule files as they are now."""
+    files = sorted(RULES_DIR.glob("*.y*ml"))
+    raws = [p.read_bytes() for p in files]
+    rules = [rule_data(p, raw) for p, raw in zip(files, raws, strict=True)]
+    return json.dumps({"digest": rules_digest(files, raws), "rules": rules}, ensure_ascii=False, indent=0) + "\n"
 
 
 def all_rules(rule_paths: tuple[str, ...] = ()) -> dict[str, Rule]:
@@ -249,3 +289,7 @@ def expected_findings(example: str) -> list[tuple[int, str]]:
         for m in EXPECT.finditer(line)
         for rid in m.group(1).split(",")
     )
+
+
+if __name__ == "__main__":  # python -m lflint.rules: write BUNDLE after a built-in rule file changed
+    BUNDLE.write_text(bundle_json(), encoding="utf-8")

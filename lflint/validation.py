@@ -73,7 +73,33 @@ def gate(rules: Iterable[Rule], job_schema: bool):
     return compile_schema({"allOf": parts} if parts else {})
 
 
+def plain(data: Any) -> bool:
+    """Whether jsonschema-rs takes ``data`` as it is (no infinity, NaN or lone surrogate anywhere in it; exactly
+    when ``_for_rs`` would hand back ``data`` itself): then it takes every part of it as it is too, and
+    ``schema_errors`` need not copy each part again for each rule. A loop, not a call per value: every document
+    is looked at so."""
+    stack = [data]
+    while stack:
+        value = stack.pop()
+        kind = type(value)
+        if kind is str:
+            if not value.isascii() and _no_surrogate(value) is not value:
+                return False
+        elif kind is dict:
+            for key, item in value.items():
+                if not key.isascii() and _no_surrogate(key) is not key:
+                    return False
+                stack.append(item)
+        elif kind is list:
+            stack.extend(value)
+        elif kind is float and not math.isfinite(value):
+            return False
+    return True
+
+
 def passes(gate_validator, data: Any) -> bool:
+    if plain(data):
+        return gate_validator.is_valid(data)
     standin, odd = _for_rs(data)
     return not odd and gate_validator.is_valid(standin)
 
@@ -125,12 +151,13 @@ def _original(instance: Any, path: tuple) -> tuple:
     return tuple(out)
 
 
-def schema_errors(rule: Rule | None, instance: Any, fast: bool) -> Iterable:
-    """The errors of one check on ``instance``: jsonschema-rs's (python-jsonschema's when not ``fast``)."""
+def schema_errors(rule: Rule | None, instance: Any, fast: bool, is_plain: bool) -> Iterable:
+    """The errors of one check on ``instance``: jsonschema-rs's (python-jsonschema's when not ``fast``);
+    ``is_plain``: ``instance`` is part of a document that ``plain`` passed."""
     if not fast:
         return VALIDATORS.python(rule).iter_errors(instance)
     schema, errors = schema_of(rule), []
-    data, odd = _for_rs(instance)
+    data, odd = (instance, []) if is_plain else _for_rs(instance)
     for e in VALIDATORS.rs(rule).iter_errors(data):
         path = _original(instance, tuple(e.instance_path))
         if path in odd:

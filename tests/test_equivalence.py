@@ -225,3 +225,41 @@ def test_a_trailing_newline_fails_an_anchored_pattern_on_both_paths():
     data = {"name": "nightly\n", "type": "METADATA_DISCOVERY", "parameter": {}}
     assert "LF105" in {f[0] for f in findings(FAST, data)}
     assert findings(FAST, data) == findings(REFERENCE, data)
+
+
+@pytest.mark.parametrize("odd", ["\ud800", "x\udfffy", float("inf"), float("nan"), "plain"])
+def test_documents_with_many_findings_and_a_value_jsonschema_rs_cannot_take(odd):
+    """A document with findings of many rules is checked rule by rule; one that holds a lone surrogate (JSON's
+    "\\ud800") or an infinity anywhere is handed to jsonschema-rs as a copy, one that holds none as it is."""
+    for spec in SPECS:
+        spec = copy.deepcopy(spec)
+        spec["type"] = spec["type"].lower()
+        spec.pop("name", None)
+        block = next(iter(spec["parameter"].values()))
+        block.update(instnace_id=block.pop("instance_id", "x"), execute_hour=25, log_location="s3://x")
+        block["description" if isinstance(odd, float) else f"k{odd}"] = odd
+        for location in block.get("locations", []):
+            location["key"] = odd
+        found = findings(FAST, spec)
+        assert len({f[0] for f in found}) >= 3
+        assert found == findings(REFERENCE, spec)
+
+
+odd_text = st.text(st.sampled_from(["a", "é", "\ud800", "\udfff", " ", "1"]), max_size=4)
+odd_values = st.recursive(
+    odd_text | st.floats() | st.integers(-5, 5) | st.booleans() | st.none(),
+    lambda inner: st.lists(inner, max_size=3) | st.dictionaries(odd_text, inner, max_size=3),
+    max_leaves=8,
+)
+
+
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(st.sampled_from(SPECS), st.sampled_from(["name", "description", "type", "instnace_id"]), odd_values)
+def test_values_jsonschema_rs_cannot_take_anywhere(spec, field, value):
+    """A lone surrogate (JSON's "\\ud800"), an infinity or a NaN at any depth of a field's value, clean or
+    failing: the fast path (which hands a document without them to jsonschema-rs as it is) reports what the
+    reference path reports."""
+    spec = copy.deepcopy(spec)
+    spec[field] = value
+    next(iter(spec["parameter"].values()))["execute_day"] = value
+    assert findings(FAST, spec) == findings(REFERENCE, spec)

@@ -157,3 +157,36 @@ def test_a_user_rule_is_of_kind_schema(tmp_path, change, error):
     else:
         with pytest.raises(RuleError, match=error):
             load_rule_file(rule, builtin=False)
+
+
+def test_builtin_rule_bundle_is_current():
+    """lflint reads its built-in rules from rules/builtin.json, made from the rule files; after a rule file
+    changes, `python -m lflint.rules` writes it again (a stale one is not used: every start would read YAML)."""
+    from lflint.rules import BUNDLE, bundle_json, rule_data
+
+    assert BUNDLE.read_text(encoding="utf-8") == bundle_json(), "run `python -m lflint.rules`"
+    # the same values and types as read from YAML (JSON has no int keys, tuples or 1.0 beside 1)
+    from_yaml = [rule_data(r.path, r.path.read_bytes()) for r in RULES]
+    assert repr(json.loads(bundle_json())["rules"]) == repr(from_yaml)
+    assert [repr(r.__getattribute__(a)) for r in RULES for a in r.__slots__] == [
+        repr(r.__getattribute__(a)) for r in (load_rule_file(r.path, builtin=True) for r in RULES) for a in r.__slots__
+    ]
+
+
+def test_stale_rule_bundle_is_not_used(tmp_path, monkeypatch):
+    """The bundle is read only while its digest is that of the rule files beside it (a rule file edited in a
+    checkout makes it stale: then the YAML files are read)."""
+    from lflint import rules
+
+    bundle = json.loads(rules.BUNDLE.read_text(encoding="utf-8"))
+    bundle["rules"][0]["summary"] = "from the bundle"
+    monkeypatch.setattr(rules, "BUNDLE", tmp_path / "builtin.json")
+    try:
+        for digest, summary in ((bundle["digest"], "from the bundle"), ("0" * 64, RULES[0].summary)):
+            rules.BUNDLE.write_text(json.dumps({**bundle, "digest": digest}))
+            rules.json_file.cache_clear()
+            rules.builtin_rules.cache_clear()
+            assert rules.builtin_rules()[0].summary == summary
+    finally:
+        rules.builtin_rules.cache_clear()
+        rules.json_file.cache_clear()

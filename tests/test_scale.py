@@ -31,6 +31,19 @@ def test_jobs_give_the_same_report_in_the_same_order(corpus, fmt):
     assert one.stdout == two.stdout and one.stdout.count("jobs") > 20
 
 
+@pytest.mark.slow
+def test_jobs_give_the_same_report_in_the_same_order_in_batches(tmp_path):
+    """From ``PARALLEL_FROM`` files on, files and results go between the processes in batches (a last one short)."""
+    from lflint.runner import PARALLEL_FROM
+
+    generate(tmp_path / "jobs", PARALLEL_FROM * 2 + 45, seed=11)
+    one = lflint_subprocess("check", "jobs", "--jobs", "1", "--statistics", cwd=tmp_path)
+    for jobs in ("2", "3"):
+        many = lflint_subprocess("check", "jobs", "--jobs", jobs, "--statistics", cwd=tmp_path)
+        assert many.returncode == one.returncode == 1
+        assert many.stdout == one.stdout and one.stdout.count("jobs/") > 100
+
+
 def test_files_are_reported_in_walk_order(run_json, corpus):
     code, found = run_json("jobs", "--jobs", "2")
     files = [d["file"] for d in found]
