@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from .diagnostic import Diagnostic
 from .engine import Linter
-from .rules import Rule, builtin_rules, expected_findings
+from .rules import FIXED_KEYS, Rule, builtin_rules, expected_findings
 
 HEADER = """# Rules
 
@@ -37,24 +37,37 @@ def rule_markdown(rule: Rule, level: int = 1) -> str:
 
 
 def _autofix(rule: Rule) -> str:
-    """What ``check --fix`` does for the rule's findings (``docs.autofix``), with the first fix its bad examples
-    get, generated (safe ones first); "none" without ``docs.autofix``."""
+    """What ``check --fix`` does for the rule's findings (``docs.autofix``), with the first bad example that states
+    its fixed text for each applicability, as a diff (before/after); "none" without ``docs.autofix``."""
     if "autofix" not in rule.docs:
         return "none: lflint would have to invent a value or choose between meanings."
-    from .rules import all_rules
+    parts = [rule.docs["autofix"].strip()]
+    for applicability in FIXED_KEYS:
+        number = next((n for n, stated in enumerate(rule.fixed) if applicability in stated), None)
+        if number is not None:
+            flags = "--fix" + (" --unsafe-fixes" if applicability == "unsafe" else "")
+            shown = _diff(rule.examples["bad"][number], rule.fixed[number][applicability])
+            parts.append(f"\nExample ({applicability}, `{flags}`):\n\n```diff\n{shown}```")
+    return "\n".join(parts)
 
-    fixes = sorted(
-        (d.fix.applicability != "safe", d.fix.message)
-        for diagnostics in example_findings(rule, all_rules()).values()
-        for d in diagnostics
-        if d.rule == rule.id and d.fix
-    )
-    example = (
-        " Example: "
-        + "; ".join(f"{m} ({'unsafe' if u else 'safe'})" for u, m in dict.fromkeys(fixes[:1] + fixes[-1:]))
-        + "."
-    )
-    return rule.docs["autofix"].strip() + (example if fixes else "")
+
+def _diff(before: str, after: str) -> str:
+    """The hunks of a unified diff of ``before`` to ``after``, with one line of context."""
+    import difflib
+
+    lines = difflib.unified_diff(before.splitlines(True), after.splitlines(True), n=1)
+    return "".join(line for line in lines if not line.startswith(("---", "+++")))
+
+
+def fixed_text(example: str, name: str, unsafe: bool, rules: dict[str, Rule]) -> str:
+    """``example`` as ``check --fix`` (``unsafe``: with ``--unsafe-fixes``) leaves it, with every rule of
+    ``rules`` on."""
+    from .runner import Runner
+
+    linter = Linter({r.id: r for r in rules.values()}.values())
+    overrides = {"fix": True, "unsafe_fixes": unsafe}
+    result = Runner(isolated=True, overrides=overrides, cache=False, linter=linter).fix_bytes(example, name)
+    return example if result.text is None else result.text
 
 
 def rules_markdown() -> str:
@@ -86,6 +99,17 @@ def run_examples(rule: Rule, rules: dict[str, Rule]) -> list[str]:
             problems.append(f"bad example {number} marks no finding of {rule.id}")
         if found != expected:
             problems.append(f"{kind} example {number}: expected {expected}, found {found}")
+    for number, stated in enumerate(rule.fixed, 1):
+        for applicability, text in stated.items():
+            name = f"{rule.id}-bad.yaml"
+            got = fixed_text(rule.examples["bad"][number - 1], name, applicability == "unsafe", rules)
+            if got != text:
+                problems.append(
+                    f"bad example {number}: `{FIXED_KEYS[applicability]}` is not what `check --fix"
+                    + (" --unsafe-fixes" if applicability == "unsafe" else "")
+                    + "` leaves (- stated, + left):\n"
+                    + _diff(text, got)
+                )
     return problems
 
 

@@ -155,12 +155,15 @@ def test_sarif_carries_fixes(run, tmp_path):
 # -- properties --------------------------------------------------------------------------------------------------
 
 BAD_EXAMPLES = [ex for r in all_rules().values() for ex in r.examples["bad"]]
+# (rule, applicability) of the fixes whose text a rule's bad example states (tests/test_rules.py checks the text)
+STATED = {(r.id, a) for r in all_rules().values() for stated in r.fixed for a in stated}
 ENUMS = ["UPSERT", "PARQUET", "METADATA_DISCOVERY"]
 
 
 def _check_fix(text: str) -> None:
     fixed, left = lflint.fix_text(text, "a.lfjob.yaml")
     before = lflint.lint_text(text, "a.lfjob.yaml")
+    assert {(d.rule, d.fix.applicability) for d in before if d.fix} <= STATED  # no fix the catalogue does not show
     assert lflint.fix_text(fixed, "a.lfjob.yaml")[0] == fixed  # a second --fix is byte-identical
     assert not any(d.fix and d.fix.applicability == "safe" for d in left) or fixed == text
     if fixed == text:
