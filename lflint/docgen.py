@@ -59,15 +59,21 @@ def _diff(before: str, after: str) -> str:
     return "".join(line for line in lines if not line.startswith(("---", "+++")))
 
 
-def fixed_text(example: str, name: str, unsafe: bool, rules: dict[str, Rule]) -> str:
+def fixed_text(example: str, name: str, unsafe: bool, rules: dict[str, Rule], settings: dict | None = None) -> str:
     """``example`` as ``check --fix`` (``unsafe``: with ``--unsafe-fixes``) leaves it, with every rule of
-    ``rules`` on."""
-    from .runner import Runner
-
-    linter = Linter({r.id: r for r in rules.values()}.values())
-    overrides = {"fix": True, "unsafe_fixes": unsafe}
-    result = Runner(isolated=True, overrides=overrides, cache=False, linter=linter).fix_bytes(example, name)
+    ``rules`` on and the config keys ``settings``."""
+    result = _runner(rules, settings, fix=True, unsafe_fixes=unsafe).fix_bytes(example, name)
     return example if result.text is None else result.text
+
+
+def _runner(rules: dict[str, Rule], settings: dict | None, **overrides):
+    """A Runner with every rule of ``rules`` on, and ``settings`` (config keys, as an example states them)."""
+    from .config import KEYS, Settings, check_overrides
+    from .runner import Runner, context_for
+
+    given = check_overrides({KEYS.get(k, k): v for k, v in (settings or {}).items()})
+    linter = Linter({r.id: r for r in rules.values()}.values(), context_for(Settings(**given)))
+    return Runner(isolated=True, overrides={**given, **overrides}, cache=False, linter=linter)
 
 
 def rules_markdown() -> str:
@@ -77,12 +83,12 @@ def rules_markdown() -> str:
 
 
 def example_findings(rule: Rule, rules: dict[str, Rule]) -> dict[tuple[str, int], list[Diagnostic]]:
-    """The diagnostics of each of ``rule``'s examples, by (kind, number), with every rule of ``rules`` on."""
-    from .runner import Runner
-
-    runner = Runner(isolated=True, cache=False, linter=Linter({r.id: r for r in rules.values()}.values()))
+    """The diagnostics of each of ``rule``'s examples, by (kind, number), with every rule of ``rules`` on (and a
+    bad example's ``settings``)."""
     return {
-        (kind, number): runner.lint_bytes(example, f"{rule.id}-{kind}.yaml")
+        (kind, number): _runner(rules, rule.settings[number - 1] if kind == "bad" else None).lint_bytes(
+            example, f"{rule.id}-{kind}.yaml"
+        )
         for kind in ("good", "bad")
         for number, example in enumerate(rule.examples[kind], 1)
     }
@@ -102,7 +108,8 @@ def run_examples(rule: Rule, rules: dict[str, Rule]) -> list[str]:
     for number, stated in enumerate(rule.fixed, 1):
         for applicability, text in stated.items():
             name = f"{rule.id}-bad.yaml"
-            got = fixed_text(rule.examples["bad"][number - 1], name, applicability == "unsafe", rules)
+            spec, settings = rule.examples["bad"][number - 1], rule.settings[number - 1]
+            got = fixed_text(spec, name, applicability == "unsafe", rules, settings)
             if got != text:
                 problems.append(
                     f"bad example {number}: `{FIXED_KEYS[applicability]}` is not what `check --fix"

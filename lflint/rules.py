@@ -28,9 +28,10 @@ FIXED_KEYS = {"safe": "fixed", "unsafe": "unsafe_fixed"}
 class Rule:
     """One rule as its file defines it (``schemas/rule.schema.json``); compared by identity. ``kind``: keyword (the
     job schema's ``keywords``), schema (``given``/``then``), code (``check``, a function of ``lflint.checks``) or
-    file (found by the loader or the runner). ``examples``: the good and bad specs, as text; ``fixed``: for each
-    bad example, the text it must read after ``check --fix`` ("safe") and ``--unsafe-fixes`` ("unsafe"), where
-    the example states it (``fixed`` / ``unsafe_fixed`` beside its ``spec``)."""
+    file (found by the loader or the runner). ``examples``: the good and bad specs, as text; for each bad example,
+    ``settings``: the config keys it is linted with (``settings`` beside its ``spec``), and ``fixed``: the text it
+    must read after ``check --fix`` ("safe") and ``--unsafe-fixes`` ("unsafe"), where the example states it
+    (``fixed`` / ``unsafe_fixed``)."""
 
     _DEFAULTS = {
         "kind": "schema",
@@ -42,17 +43,18 @@ class Rule:
         "report_at": None,
         "in_ignored_blocks": False,
     }
-    __slots__ = ("path", "id", "slug", "severity", "summary", "docs", "examples", *_DEFAULTS, "fixed")
+    __slots__ = ("path", "id", "slug", "severity", "summary", "docs", "examples", *_DEFAULTS, "fixed", "settings")
 
     def __init__(self, path: Path, **data: Any):
         self.path = path
-        for name in self.__slots__[1:-1]:
+        for name in self.__slots__[1:-2]:
             setattr(self, name, data[name] if name in data else self._DEFAULTS[name])
         self.keywords = tuple(self.keywords)
         bad = self.examples["bad"]
         self.fixed = [
             {a: e[key] for a, key in FIXED_KEYS.items() if key in e} if isinstance(e, dict) else {} for e in bad
         ]
+        self.settings = [e.get("settings", {}) if isinstance(e, dict) else {} for e in bad]
         self.examples = {**self.examples, "bad": [e["spec"] if isinstance(e, dict) else e for e in bad]}
 
     def __repr__(self) -> str:
