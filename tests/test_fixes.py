@@ -393,3 +393,31 @@ def test_applying_safe_fixes_to_repeats_and_schedule_values(style, entries, comm
         assert {type(block[k]) for k in ("execute_day", "execute_hour", "execute_minute")} == {
             str if wanted == "string" else int
         }
+
+
+def test_fix_over_processes_gives_the_files_and_the_report_of_one_process(tmp_path):
+    """``--fix -j 2`` over more files than a worker's chunk (8): the same fixed files, the same report, in the
+    same order, as ``-j 1``."""
+    specs = [
+        BAD,
+        _with_principals("block", [PEOPLE[0], PEOPLE[1], PEOPLE[0]]),
+        _with_principals("flow", [PEOPLE[2], PEOPLE[2]]),
+        SCHEDULED + "    execute_day: 1\n    execute_hour: 2\n    execute_minute: 30\n",
+        GOOD.replace("instance_id:", "instance_idd:"),  # unsafe only: left, and reported
+        GOOD,
+    ]
+    trees = []
+    for jobs in ("1", "2"):
+        tree = tmp_path / f"j{jobs}"
+        (tree / "jobs").mkdir(parents=True)
+        (tree / ".lflint.toml").write_text('schedule-value-type = "string"\n')
+        for number in range(24):
+            (tree / f"jobs/job{number:02}.lfjob.yaml").write_text(specs[number % len(specs)])
+        done = lflint_subprocess("check", "--fix", "--show-fixes", "-j", jobs, "jobs", cwd=tree)
+        files = {p.name: p.read_bytes() for p in sorted((tree / "jobs").iterdir())}
+        trees.append((done.returncode, done.stdout, done.stderr, files))
+    assert trees[0] == trees[1]
+    code, out, _, files = trees[0]
+    assert code == 1 and "Fixed 28 findings." in out and out.count("LF102 [error]") == 4  # an unsafe fix: left
+    assert files["job01.lfjob.yaml"] == _with_principals("block", [PEOPLE[0], PEOPLE[1]]).encode()
+    assert files["job05.lfjob.yaml"] == GOOD.encode()
