@@ -40,6 +40,7 @@ def lint_text(
     unsafe_fixes: bool | None = None,
     fixable: Iterable[str] | str | None = None,
     unfixable: Iterable[str] | str | None = None,
+    schedule_value_type: str | None = None,
     **unknown: Any,
 ) -> list[Diagnostic]:
     """Lint one job spec given as text; ``filename`` decides YAML or JSON (``.json``) and the config used. The
@@ -88,6 +89,7 @@ def lint_paths(
     unsafe_fixes: bool | None = None,
     fixable: Iterable[str] | str | None = None,
     unfixable: Iterable[str] | str | None = None,
+    schedule_value_type: str | None = None,
     **unknown: Any,
 ) -> list[Diagnostic]:
     """Lint files and directories (job specs found by the ``include`` globs) as ``lflint check`` does; ``jobs``:

@@ -1,7 +1,8 @@
 """Code rules: logic a JSON Schema fragment cannot express. A rule file names one of these functions.
 
 Each takes the value its rule's ``given`` path selects, that value's JSON pointer and the run's context, and
-yields ``(pointer, message)`` or ``(pointer, message, suggestion, at_key)``.
+yields ``(pointer, message)`` or ``(pointer, message, suggestion, at_key)``, or with a fix of its own
+``(pointer, message, suggestion, at_key, applicability, edit)`` (``engine.Finding``).
 """
 
 from __future__ import annotations
@@ -66,6 +67,10 @@ def duplicate_location_keys(locations, pointer, context):
         yield (
             join_pointer(join_pointer(pointer, index), "key"),
             f"`locations[{index}].key` {locations[index]['key']!r} repeats the source path of `locations[{first}]`",
+            None,
+            False,
+            "safe",
+            ("remove", join_pointer(pointer, index), join_pointer(pointer, first)),
         )
 
 
@@ -74,7 +79,37 @@ def duplicate_principals(principals, pointer, context):
     fields = ("principal_type", "principal_source", "principal_name")
     for index, first in _repeats(principals, lambda p: tuple(str(p.get(k)) for k in fields)):
         identity = printable(" ".join(str(principals[index].get(k)) for k in fields))
-        yield join_pointer(pointer, index), f"`principals[{index}]` repeats `principals[{first}]` ({identity})"
+        item = join_pointer(pointer, index)
+        message = f"`principals[{index}]` repeats `principals[{first}]` ({identity})"
+        yield item, message, None, False, "safe", ("remove", item, join_pointer(pointer, first))
+
+
+SCHEDULE_FIELDS = ("execute_day", "execute_hour", "execute_minute")
+_DIGITS = re.compile(r"[0-9]{1,9}")
+
+
+def schedule_value_types(block, pointer, context):
+    """A schedule field written in the form the ``schedule-value-type`` setting does not ask for: an integer where
+    it asks for strings (as the reference types these fields), a string of digits where it asks for integers."""
+    wanted = context.schedule_value_type
+    if wanted is None or not isinstance(block, dict):
+        return
+    for key in SCHEDULE_FIELDS:
+        value = block.get(key)
+        if wanted == "string" and type(value) is int:
+            new, found = str(value), f"the integer {value}"
+        elif wanted == "integer" and isinstance(value, str) and _DIGITS.fullmatch(value):
+            new, found = int(value), f"the string {json.dumps(value)}"
+        else:
+            continue
+        yield (
+            join_pointer(pointer, key),
+            f"`{key}` is {found}; the `schedule-value-type` setting asks for {wanted}s: write {json.dumps(new)}",
+            None,
+            False,
+            "safe",
+            ("value", value, new),
+        )
 
 
 def literal_secrets(datasource, pointer, context):

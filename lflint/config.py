@@ -17,6 +17,7 @@ DEFAULT_EXCLUDE = (".git", ".hg", ".venv", "venv", "node_modules", "__pycache__"
 MAX_FILE_SIZE = 10 * 1024 * 1024  # job specs are a few KB; a file this large is refused unless configured
 LARGEST_FILE_SIZE = 1024**4  # the most `max-file-size` may say (1 TB): a sanity bound, not a policy
 CONFIG_LIMIT = 1024 * 1024  # config and rule files are read up to this size (1 MB); larger ones are an error
+SCHEDULE_VALUE_TYPES = ("string", "integer")
 _UNITS = {"": 1, "K": 1024, "M": 1024**2, "G": 1024**3}
 
 
@@ -43,6 +44,7 @@ class Settings(NamedTuple):
     unsafe_fixes: bool = False  # and unsafe ones
     fixable: tuple[str, ...] = ()  # only these rules' fixes (ids, prefixes, slugs); empty: every rule's
     unfixable: tuple[str, ...] = ()  # never these rules' fixes
+    schedule_value_type: str | None = None  # "string" | "integer": the form of execute_day/hour/minute (LF307)
     root: str = "."  # directory that relative globs and rule paths start from
     origin: tuple[tuple[str, str], ...] = ()  # key -> where its value came from
 
@@ -125,6 +127,9 @@ def _check(path: Path, table: dict) -> dict[str, Any]:
         elif name == "baseline":
             if not isinstance(value, str) or not value:
                 raise ConfigError(f"{where} must be a file path")
+        elif name == "schedule_value_type":
+            if value not in SCHEDULE_VALUE_TYPES:
+                raise ConfigError(f"{where} must be one of {', '.join(SCHEDULE_VALUE_TYPES)}; found {value!r}")
         elif name == "max_file_size":
             value = _size(where, value)
         elif name == "placeholder":

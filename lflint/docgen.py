@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from .diagnostic import Diagnostic
 from .engine import Linter
-from .rules import Rule, builtin_rules, expected_findings
+from .rules import FIXED_KEYS, Rule, builtin_rules, expected_findings
 
 HEADER = """# Rules
 
@@ -37,24 +37,43 @@ def rule_markdown(rule: Rule, level: int = 1) -> str:
 
 
 def _autofix(rule: Rule) -> str:
-    """What ``check --fix`` does for the rule's findings (``docs.autofix``), with the first fix its bad examples
-    get, generated (safe ones first); "none" without ``docs.autofix``."""
+    """What ``check --fix`` does for the rule's findings (``docs.autofix``), with the first bad example that states
+    its fixed text for each applicability, as a diff (before/after); "none" without ``docs.autofix``."""
     if "autofix" not in rule.docs:
         return "none: lflint would have to invent a value or choose between meanings."
-    from .rules import all_rules
+    parts = [rule.docs["autofix"].strip()]
+    for applicability in FIXED_KEYS:
+        number = next((n for n, stated in enumerate(rule.fixed) if applicability in stated), None)
+        if number is not None:
+            flags = "--fix" + (" --unsafe-fixes" if applicability == "unsafe" else "")
+            shown = _diff(rule.examples["bad"][number], rule.fixed[number][applicability])
+            parts.append(f"\nExample ({applicability}, `{flags}`):\n\n```diff\n{shown}```")
+    return "\n".join(parts)
 
-    fixes = sorted(
-        (d.fix.applicability != "safe", d.fix.message)
-        for diagnostics in example_findings(rule, all_rules()).values()
-        for d in diagnostics
-        if d.rule == rule.id and d.fix
-    )
-    example = (
-        " Example: "
-        + "; ".join(f"{m} ({'unsafe' if u else 'safe'})" for u, m in dict.fromkeys(fixes[:1] + fixes[-1:]))
-        + "."
-    )
-    return rule.docs["autofix"].strip() + (example if fixes else "")
+
+def _diff(before: str, after: str) -> str:
+    """The hunks of a unified diff of ``before`` to ``after``, with one line of context."""
+    import difflib
+
+    lines = difflib.unified_diff(before.splitlines(True), after.splitlines(True), n=1)
+    return "".join(line for line in lines if not line.startswith(("---", "+++")))
+
+
+def fixed_text(example: str, name: str, unsafe: bool, rules: dict[str, Rule], settings: dict | None = None) -> str:
+    """``example`` as ``check --fix`` (``unsafe``: with ``--unsafe-fixes``) leaves it, with every rule of
+    ``rules`` on and the config keys ``settings``."""
+    result = _runner(rules, settings, fix=True, unsafe_fixes=unsafe).fix_bytes(example, name)
+    return example if result.text is None else result.text
+
+
+def _runner(rules: dict[str, Rule], settings: dict | None, **overrides):
+    """A Runner with every rule of ``rules`` on, and ``settings`` (config keys, as an example states them)."""
+    from .config import KEYS, Settings, check_overrides
+    from .runner import Runner, context_for
+
+    given = check_overrides({KEYS.get(k, k): v for k, v in (settings or {}).items()})
+    linter = Linter({r.id: r for r in rules.values()}.values(), context_for(Settings(**given)))
+    return Runner(isolated=True, overrides={**given, **overrides}, cache=False, linter=linter)
 
 
 def rules_markdown() -> str:
@@ -64,12 +83,12 @@ def rules_markdown() -> str:
 
 
 def example_findings(rule: Rule, rules: dict[str, Rule]) -> dict[tuple[str, int], list[Diagnostic]]:
-    """The diagnostics of each of ``rule``'s examples, by (kind, number), with every rule of ``rules`` on."""
-    from .runner import Runner
-
-    runner = Runner(isolated=True, cache=False, linter=Linter({r.id: r for r in rules.values()}.values()))
+    """The diagnostics of each of ``rule``'s examples, by (kind, number), with every rule of ``rules`` on (and a
+    bad example's ``settings``)."""
     return {
-        (kind, number): runner.lint_bytes(example, f"{rule.id}-{kind}.yaml")
+        (kind, number): _runner(rules, rule.settings[number - 1] if kind == "bad" else None).lint_bytes(
+            example, f"{rule.id}-{kind}.yaml"
+        )
         for kind in ("good", "bad")
         for number, example in enumerate(rule.examples[kind], 1)
     }
@@ -86,6 +105,18 @@ def run_examples(rule: Rule, rules: dict[str, Rule]) -> list[str]:
             problems.append(f"bad example {number} marks no finding of {rule.id}")
         if found != expected:
             problems.append(f"{kind} example {number}: expected {expected}, found {found}")
+    for number, stated in enumerate(rule.fixed, 1):
+        for applicability, text in stated.items():
+            name = f"{rule.id}-bad.yaml"
+            spec, settings = rule.examples["bad"][number - 1], rule.settings[number - 1]
+            got = fixed_text(spec, name, applicability == "unsafe", rules, settings)
+            if got != text:
+                problems.append(
+                    f"bad example {number}: `{FIXED_KEYS[applicability]}` is not what `check --fix"
+                    + (" --unsafe-fixes" if applicability == "unsafe" else "")
+                    + "` leaves (- stated, + left):\n"
+                    + _diff(text, got)
+                )
     return problems
 
 

@@ -92,6 +92,36 @@ class Document:
             return (line, col, line, col + 1)
         return span.range
 
+    def extent(self, pointer: str) -> tuple[int, int, int, int] | None:
+        """The whole node at ``pointer`` as written, from its first character to just after its last (a block
+        collection ends with its last member, not where the parser ended it); None when there is no such node,
+        or when a member of it is written elsewhere (a merge key's)."""
+        span = self.root
+        for token in split_pointer(pointer):
+            span = _child(span, token)
+            if span is None:
+                return None
+        return _extent(span, self.source)
+
+
+def _extent(span: Span, source: Source) -> tuple[int, int, int, int] | None:
+    line, col, end_line, end_col = span.range
+    if span.origin is not None or not span.children:  # an alias, a scalar, an empty collection (`{}`, `[]`)
+        while end_col == 1 and end_line > line:  # libyaml ends a block scalar at the next line's start
+            end_line -= 1
+            end_col = len(source.line(end_line)) + 1
+        return (line, col, end_line, end_col)
+    if _FLOW_START.match(source.text, source.offset(line, col)):
+        return span.range
+    members = span.children.values() if isinstance(span.children, dict) else span.children
+    ends = [_extent(m, source) for m in members]
+    if any(e is None or e[:2] < (line, col) for e in ends):
+        return None
+    return (line, col, *max(e[2:] for e in ends))
+
+
+_FLOW_START = re.compile(r"(?:[&!][^\s]*\s+)*[\[{]")  # a flow collection, after its anchor and tag if any
+
 
 class Source:
     """One file's text, and where its secrets are (found from its documents, only when a report asks)."""

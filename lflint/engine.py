@@ -50,17 +50,22 @@ class Finding(NamedTuple):
     # what replacing the range by the suggestion would be: "safe" (``messages.certain``), "unsafe" (a guess) or
     # None (no fix: it would, say, repeat a key)
     applicability: str | None = "unsafe"
+    # a fix other than the suggestion written in place (``edits.planned``): ("value", current, new) writes the
+    # scalar at ``pointer`` as ``new``; ("remove", item, earlier) removes the list item at pointer ``item``, a
+    # repeat of the one at pointer ``earlier``
+    edit: tuple | None = None
 
 
 class Context:
     """What code rules may read besides the document."""
 
-    def __init__(self, placeholder=None):
+    def __init__(self, placeholder=None, schedule_value_type: str | None = None):
         if placeholder is None:
             from .compiler import compile_pattern
 
             placeholder = compile_pattern(DEFAULT_PLACEHOLDER)
         self.placeholder = placeholder
+        self.schedule_value_type = schedule_value_type  # the `schedule-value-type` setting
 
 
 class Linter:
@@ -108,10 +113,14 @@ class Linter:
                     "suggestion": f.suggestion,
                 }
                 if f.suggestion and f.applicability:
-                    fixable.append((f.rule.id, made, (_key_or_value(doc.data, f.pointer, f.at_key), f.applicability)))
+                    made["replacing"] = (_key_or_value(doc.data, f.pointer, f.at_key), f.applicability)
+                elif f.edit and f.applicability:
+                    made["rewrite"] = _planned(doc, f)
+                if "replacing" in made or made.get("rewrite"):
+                    fixable.append((f.rule.id, made))
                 else:
                     found.append(self.diagnostic(f.rule.id, **made))
-        found.extend(self.diagnostic(rule, **made, replacing=r, source=source) for rule, made, r in fixable)
+        found.extend(self.diagnostic(rule, **made, source=source) for rule, made in fixable)
         found.extend(  # complete only now: a later document may have ended the stream (a syntax error, a limit)
             self.diagnostic(p.rule, file=filename, document=p.document, range=_not_empty(p.range), message=p.message)
             for p in problems
@@ -139,18 +148,23 @@ class Linter:
         pointer: str = "",
         suggestion: str | None = None,
         replacing: tuple[object, str] | None = None,
+        rewrite: Fix | None = None,
         source: Source | None = None,
         fix: Fix | None = None,
     ) -> Diagnostic | None:
         """The one place a Diagnostic is made; None when rule ``rule_id`` is not enabled. ``replacing``: (the key
         or value at ``range`` that ``suggestion`` would replace, and whether that is safe or unsafe), from which,
-        with the ``source``, the fix is made (``fix``: one made before, as the cache keeps it)."""
+        with the ``source``, the fix is made; ``rewrite``: a fix planned from the document (``edits``), kept
+        unless an edit of it touches a secret of the ``source`` (``fix``: one made before, as the cache keeps
+        it)."""
         rule = self.rules.get(rule_id)
         if rule is None:
             return None
         line, column, end_line, end_column = range
         if replacing and source and suggestion:
             fix = _replacement(source, range, *replacing, suggestion)
+        if rewrite and source and not any(_touches_secret(source, e) for e in rewrite.edits):
+            fix = rewrite
         return Diagnostic(
             file=file,
             document=document,
@@ -314,6 +328,19 @@ def _replacement(source: Source, rng, current, applicability: str, suggestion: s
         f"replace {show(current)} with {show(suggestion)}",
         (Edit(line, column, line, end_column, suggestion),),
     )
+
+
+def _planned(doc, finding: Finding) -> Fix | None:
+    """The fix ``finding.edit`` plans (``edits.planned``), or None where the text does not allow it."""
+    from .edits import planned
+
+    found = planned(doc, finding.pointer, finding.edit)
+    return Fix(finding.applicability, *found) if found else None
+
+
+def _touches_secret(source: Source, edit: Edit) -> bool:
+    start, end = (edit.line, edit.column), (edit.end_line, edit.end_column)
+    return source.unmapped or any(r[:2] < end and start < r[2:] for r in source.secrets)
 
 
 def _key_or_value(data, pointer: str, at_key: bool):

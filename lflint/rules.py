@@ -25,10 +25,17 @@ class RuleError(Exception):
     """A rule file that cannot be used; the message names the file."""
 
 
+# A bad example's keys for the text it must read after its fixes, by the fixes' applicability
+FIXED_KEYS = {"safe": "fixed", "unsafe": "unsafe_fixed"}
+
+
 class Rule:
     """One rule as its file defines it (``schemas/rule.schema.json``); compared by identity. ``kind``: keyword (the
     job schema's ``keywords``), schema (``given``/``then``), code (``check``, a function of ``lflint.checks``) or
-    file (found by the loader or the runner)."""
+    file (found by the loader or the runner). ``examples``: the good and bad specs, as text; for each bad example,
+    ``settings``: the config keys it is linted with (``settings`` beside its ``spec``), and ``fixed``: the text it
+    must read after ``check --fix`` ("safe") and ``--unsafe-fixes`` ("unsafe"), where the example states it
+    (``fixed`` / ``unsafe_fixed``)."""
 
     _DEFAULTS = {
         "kind": "schema",
@@ -40,13 +47,19 @@ class Rule:
         "report_at": None,
         "in_ignored_blocks": False,
     }
-    __slots__ = ("path", "id", "slug", "severity", "summary", "docs", "examples", *_DEFAULTS)
+    __slots__ = ("path", "id", "slug", "severity", "summary", "docs", "examples", *_DEFAULTS, "fixed", "settings")
 
     def __init__(self, path: Path, **data: Any):
         self.path = path
-        for name in self.__slots__[1:]:
+        for name in self.__slots__[1:-2]:
             setattr(self, name, data[name] if name in data else self._DEFAULTS[name])
         self.keywords = tuple(self.keywords)
+        bad = self.examples["bad"]
+        self.fixed = [
+            {a: e[key] for a, key in FIXED_KEYS.items() if key in e} if isinstance(e, dict) else {} for e in bad
+        ]
+        self.settings = [e.get("settings", {}) if isinstance(e, dict) else {} for e in bad]
+        self.examples = {**self.examples, "bad": [e["spec"] if isinstance(e, dict) else e for e in bad]}
 
     def __repr__(self) -> str:
         return f"Rule({self.id} {self.slug})"
@@ -127,6 +140,13 @@ def validate_rule(path: Path, data: Any) -> None:
             else errors[0].message
         )
         raise RuleError(f"{path}: invalid rule at {where}: {what}")
+    for number, example in enumerate(data["examples"]["bad"], 1):
+        stated = [key for key in FIXED_KEYS.values() if isinstance(example, dict) and key in example]
+        if stated:
+            raise RuleError(
+                f"{path}: bad example {number} states `{stated[0]}`, but a rule of your own cannot declare fixes "
+                "(it is data: lflint cannot know a safe edit for it); remove it"
+            )
     if data["id"].startswith("LF"):
         raise RuleError(f"{path}: the LF prefix is lflint's own; give your rules a prefix of your own")
     if "then" in data:

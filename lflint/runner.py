@@ -92,9 +92,14 @@ def build_linter(settings: Settings) -> Linter:
     ]
     chosen = [r for r in chosen if not any(matches(r, s) for s in settings.ignore)]
     severities = {r.id: level for name, level in settings.severity for r in every.values() if matches(r, name)}
+    return Linter(chosen, context_for(settings), severities, max_bytes=settings.max_file_size)
+
+
+def context_for(settings: Settings) -> Context:
+    """What code rules read from the settings."""
     from .compiler import compile_pattern
 
-    return Linter(chosen, Context(compile_pattern(settings.placeholder)), severities, max_bytes=settings.max_file_size)
+    return Context(compile_pattern(settings.placeholder), settings.schedule_value_type)
 
 
 class Runner:

@@ -143,6 +143,27 @@ def test_user_rule_errors(run, tmp_path):
     assert code == 1 and "FAIL  ORG001" in out and "0 passed, 1 failed" in out
 
 
+def test_a_user_rule_cannot_declare_fixes(run, tmp_path):
+    """A user rule is data: it cannot know a safe edit, so its bad examples state no fixed text (a bad example may
+    still be written as a mapping, its spec under ``spec``)."""
+    (tmp_path / "rules").mkdir()
+    rule = (EXAMPLES / "policies/ORG001-corp-log-bucket.yaml").read_text()
+    bad = rule[rule.index("    - |\n", rule.index("  bad:")) :]
+    spec = "    - spec: |\n" + "".join(f"  {line}" for line in bad.splitlines(True)[1:])
+    (tmp_path / "rules/x.yaml").write_text(rule.replace(bad, spec))
+    assert run("test-rules", "rules") == (0, "ok    ORG001  corp-log-bucket\n1 passed, 0 failed\n")
+    fixed = spec + "      fixed: |\n        name: x\n"
+    (tmp_path / "rules/x.yaml").write_text(rule.replace(bad, fixed))
+    code, out = run("test-rules", "rules")
+    assert code == 2 and out.endswith(
+        "bad example 1 states `fixed`, but a rule of your own cannot declare fixes (it is data: lflint cannot "
+        "know a safe edit for it); remove it\n"
+    )
+    (tmp_path / ".lflint.toml").write_text('rule-paths = ["rules"]\n')
+    code, out = run("check", ".")
+    assert code == 2 and "a rule of your own cannot declare fixes" in out
+
+
 def test_json_files_use_config_not_comments(run_json, tmp_path):
     (tmp_path / "a.lfjob.json").write_text(json.dumps({"name": "abc"}))
     (tmp_path / ".lflint.toml").write_text('[per-file-ignores]\n"*.json" = ["LF101", "LF106"]\n')

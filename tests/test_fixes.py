@@ -3,6 +3,7 @@
 
 import json
 import os
+import re
 import stat
 
 import pytest
@@ -154,29 +155,46 @@ def test_sarif_carries_fixes(run, tmp_path):
 
 # -- properties --------------------------------------------------------------------------------------------------
 
-BAD_EXAMPLES = [ex for r in all_rules().values() for ex in r.examples["bad"]]
+# every bad example of the catalogue, with the settings it states (config keys, as the API takes them)
+BAD_EXAMPLES = [
+    (spec, {key.replace("-", "_"): value for key, value in settings.items()})
+    for r in all_rules().values()
+    for spec, settings in zip(r.examples["bad"], r.settings, strict=True)
+]
+# (rule, applicability) of the fixes whose text a rule's bad example states (tests/test_rules.py checks the text)
+STATED = {(r.id, a) for r in all_rules().values() for stated in r.fixed for a in stated}
 ENUMS = ["UPSERT", "PARQUET", "METADATA_DISCOVERY"]
 
 
-def _check_fix(text: str) -> None:
-    fixed, left = lflint.fix_text(text, "a.lfjob.yaml")
-    before = lflint.lint_text(text, "a.lfjob.yaml")
-    assert lflint.fix_text(fixed, "a.lfjob.yaml")[0] == fixed  # a second --fix is byte-identical
+def _check_fix(text: str, name: str = "a.lfjob.yaml", **settings) -> str:
+    """Apply the safe fixes of ``text``; check what every fix must keep; return the fixed text."""
+    fixed, left = lflint.fix_text(text, name, **settings)
+    before = lflint.lint_text(text, name, **settings)
+    assert {(d.rule, d.fix.applicability) for d in before if d.fix} <= STATED  # no fix the catalogue does not show
+    assert lflint.fix_text(fixed, name, **settings)[0] == fixed  # a second --fix is byte-identical
     assert not any(d.fix and d.fix.applicability == "safe" for d in left) or fixed == text
     if fixed == text:
-        return
-    assert len(load_source(fixed, "f.yaml")[2]) <= len(load_source(text, "f.yaml")[2])  # it loads as well
-    fixed_lines = {d.line for d in before if d.fix and d.fix.applicability == "safe"}
-    old, new = text.split("\n"), fixed.split("\n")
-    assert len(old) == len(new)
-    for number, (a, b) in enumerate(zip(old, new, strict=True), 1):
-        assert a == b or number in fixed_lines  # bytes outside the edited lines are unchanged
-    assert not any(d.fix and d.fix.applicability == "safe" for d in lflint.lint_text(fixed, "a.lfjob.yaml"))
+        return fixed
+    assert len(load_source(fixed, name)[2]) <= len(load_source(text, name)[2])  # it loads as well
+    # bytes outside the edited ranges are unchanged: the text between the edits is all there, in order
+    source = load_source(text, name)[0]
+    cuts = sorted(
+        (source.offset(e.line, e.column), source.offset(e.end_line, e.end_column))
+        for d in before
+        if d.fix and d.fix.applicability == "safe"
+        for e in d.fix.edits
+    )
+    pattern, at = "", 0
+    for start, end in cuts:
+        pattern, at = pattern + re.escape(text[at:start]) + ".*?", max(at, end)
+    assert re.fullmatch(pattern + re.escape(text[at:]), fixed, re.DOTALL)
+    assert not any(d.fix and d.fix.applicability == "safe" for d in lflint.lint_text(fixed, name, **settings))
+    return fixed
 
 
-@pytest.mark.parametrize("example_text", BAD_EXAMPLES)
-def test_applying_safe_fixes_to_rule_examples(example_text):  # every bad example of the catalogue
-    _check_fix(example_text)
+@pytest.mark.parametrize("example_text, settings", BAD_EXAMPLES)
+def test_applying_safe_fixes_to_rule_examples(example_text, settings):  # every bad example of the catalogue
+    _check_fix(example_text, **settings)
 
 
 @settings(max_examples=100, suppress_health_check=list(HealthCheck))
@@ -199,3 +217,207 @@ def test_applying_safe_fixes_to_mutated_specs(value, case, quote, comment, endin
     assert lflint.fix_text(text, "a.lfjob.yaml")[0] == GOOD.replace(
         f" {value}\n", f" {quote}{value}{quote}{comment}\n"
     ).replace("\n", ending)
+
+
+# -- schedule-value-type (LF307), repeated entries (LF217, LF208), --fix over processes -----------------------------
+
+SCHEDULED = GOOD + "    execute_strategy: SCHEDULE\n    execute_frequency: WEEKLY\n"
+PEOPLE = [("GROUP", "IAM", "sales_analysts"), ("USER", "IAM", "sales_lead"), ("ROLE", "IAM", "auditor")]
+
+
+def _principal(style: str, entry: tuple) -> str:
+    fields = dict(zip(("principal_type", "principal_source", "principal_name"), entry, strict=True))
+    if style == "json":
+        return json.dumps(fields)
+    flow = "{" + ", ".join(f"{k}: {v}" for k, v in fields.items()) + "}"
+    return flow if style == "flow" else "\n        ".join(f"{k}: {v}" for k, v in fields.items())
+
+
+def _with_principals(style: str, entries: list, comment: str = "") -> str:
+    if style == "block":
+        items = "".join(f"      - {_principal(style, e)}{comment}\n" for e in entries)
+        return GOOD + "    principals:\n" + items + "    give_write: true\n"
+    return (
+        GOOD + f"    principals: [{', '.join(_principal(style, e) for e in entries)}]{comment}\n    give_write: true\n"
+    )
+
+
+def test_schedule_values_in_the_form_the_config_asks_for(run, tmp_path):
+    path = tmp_path / "a.lfjob.yaml"
+    spec = SCHEDULED + '    execute_day: 1  # Monday?\n    execute_hour: "2"\n    execute_minute: 30\n'
+    path.write_text(spec)
+    assert run("check", "a.lfjob.yaml") == (0, "All checks passed in 1 file.\n")  # off by default: either form
+    (tmp_path / ".lflint.toml").write_text('schedule-value-type = "string"\n')
+    code, out = run("check", "--fix", "--show-fixes", "a.lfjob.yaml")
+    assert code == 0 and "Fixed 2 findings." in out
+    assert 'LF307 write `execute_day` as "1"' in out and 'LF307 write `execute_minute` as "30"' in out
+    assert path.read_text() == spec.replace("day: 1 ", 'day: "1" ').replace("minute: 30", 'minute: "30"')
+    assert run("check", "--fix", "a.lfjob.yaml") == (0, "All checks passed in 1 file.\n")  # a second --fix: same
+    (tmp_path / ".lflint.toml").write_text('schedule-value-type = "integer"\n')
+    code, out = run("check", "a.lfjob.yaml")
+    assert code == 1 and 'LF307 [warning] [*] `execute_day` is the string "1"; the `schedule-value-type` setting' in out
+    assert run("check", "--fix", "a.lfjob.yaml")[0] == 0
+    assert path.read_text() == spec.replace('hour: "2"', "hour: 2")
+    (tmp_path / ".lflint.toml").write_text('schedule-value-type = "strings"\n')
+    code, out = run("check", "a.lfjob.yaml")
+    assert code == 2 and "'schedule-value-type' must be one of string, integer; found 'strings'" in out
+
+
+def test_schedule_values_in_json_and_through_the_api():
+    text = json.dumps(
+        {
+            "name": "discover_sales",
+            "type": "METADATA_DISCOVERY",
+            "parameter": {
+                "metadata_discovery_parameter": {
+                    **{k: v for k, v in (line.strip().split(": ") for line in GOOD.splitlines()[4:])},
+                    "execute_strategy": "SCHEDULE",
+                    "execute_frequency": "HOURLY",
+                    "execute_day": "*",
+                    "execute_hour": "*",
+                    "execute_minute": "07",
+                }
+            },
+        },
+        indent=2,
+    )
+    fixed, left = lflint.fix_text(text, "a.lfjob.json", schedule_value_type="integer")
+    assert fixed == text.replace('"execute_minute": "07"', '"execute_minute": 7') and left == []
+    assert lflint.fix_text(fixed, "a.lfjob.json", schedule_value_type="string")[0] == text.replace('"07"', '"7"')
+    [d] = lflint.lint_text(text, "a.lfjob.json", schedule_value_type="integer")
+    assert (d.rule, d.line, d.column, d.end_column, d.fix.applicability) == ("LF307", 17, 25, 29, "safe")
+    assert lflint.lint_text(text, "a.lfjob.json") == []
+
+
+@pytest.mark.parametrize(
+    "written",
+    [
+        "execute_hour: !!int 2",
+        "execute_hour: 0x2",
+        "execute_hour: 2.0",
+        'execute_hour: "\\x32"',
+        "execute_hour: !!str 2",
+    ],
+)
+def test_schedule_values_written_unplainly_get_no_fix(written):
+    text = SCHEDULED + f'    execute_day: "1"\n    {written}\n    execute_minute: "30"\n'
+    for wanted in ("string", "integer"):
+        found = lflint.lint_text(text, "a.lfjob.yaml", schedule_value_type=wanted)
+        assert all(d.fix is None for d in found if d.pointer.endswith("/execute_hour"))
+        assert f"    {written}\n" in lflint.fix_text(text, "a.lfjob.yaml", schedule_value_type=wanted)[0]
+
+
+def test_a_repeated_principal_is_removed_keeping_every_other_byte(run, tmp_path):
+    path = tmp_path / "a.lfjob.yaml"
+    spec = _with_principals("block", [PEOPLE[0], PEOPLE[1], PEOPLE[0]])
+    spec = spec.replace("      - principal_type: USER", "      # the lead\n      - principal_type: USER  # keep")
+    path.write_bytes(spec.replace("\n", "\r\n").encode())
+    code, out = run("check", "--fix", "--show-fixes", "a.lfjob.yaml")
+    assert code == 0 and "LF217 remove `principals[2]`, a repeat of `principals[0]`" in out
+    kept = spec.split("      - principal_type: GROUP", 2)
+    assert (
+        path.read_bytes()
+        == (kept[0] + "      - principal_type: GROUP" + kept[1])
+        .replace("        principal_name: sales_lead\n", "        principal_name: sales_lead\n    give_write: true\n")
+        .replace("\n", "\r\n")
+        .encode()
+    )
+    assert run("check", "--fix", "a.lfjob.yaml") == (0, "All checks passed in 1 file.\n")
+
+
+@pytest.mark.parametrize(
+    "before, after",
+    [
+        ("[A, B, A]", "[A, B]"),
+        ("[A, A, B, A]", "[A, B]"),
+        ("[A,\n      A ,B]", "[A ,B]"),
+        ("[A, B, A]  # two groups", "[A, B]  # two groups"),
+        ("[A, # first\n      A]", None),  # a comment between: no fix
+        ("[A, B, A']", None),  # not byte for byte the same (quoted): no fix
+    ],
+)
+def test_a_repeated_entry_of_a_flow_sequence_is_removed(before, after):
+    entry = _principal("flow", PEOPLE[0])
+    shown = {"A": entry, "B": _principal("flow", PEOPLE[1]), "A'": entry.replace("IAM", "'IAM'")}
+
+    def spec(items):
+        return (
+            GOOD + "    principals: " + re.sub("A'|A|B", lambda m: shown[m.group()], items) + "\n    give_write: true\n"
+        )
+
+    fixed, left = lflint.fix_text(spec(before), "a.lfjob.yaml")
+    assert fixed == spec(after or before)
+    assert [d.rule for d in left] == ([] if after else ["LF217"])
+
+
+def test_a_repeated_location_in_a_json_array_is_removed():
+    entry = {"key": "hdfs://hacluster/warehouse", "value": "obs://lake-warehouse/hive"}
+    other = {"key": "hdfs://hacluster/staging", "value": "obs://lake-staging/hive"}
+    job = {"name": "migrate_hive", "type": "METADATA_MIGRATION", "parameter": {}}
+    job["parameter"]["metadata_migration_parameter"] = {"locations": [entry, other, entry, {**entry, "value": "x"}]}
+    for indent in (None, 2, "\t"):
+        text = json.dumps(job, indent=indent)
+        fixed, left = lflint.fix_text(text, "a.lfjob.json", select=["LF208"])
+        job["parameter"]["metadata_migration_parameter"]["locations"].pop(2)
+        assert fixed == json.dumps(job, indent=indent)  # commas, indentation and the other entries as they were
+        job["parameter"]["metadata_migration_parameter"]["locations"].insert(2, entry)
+        assert [(d.rule, d.fix) for d in left] == [("LF208", None)]  # same key, another value: no fix
+
+
+@settings(max_examples=100, suppress_health_check=list(HealthCheck))
+@given(
+    style=st.sampled_from(["block", "flow", "json"]),
+    entries=st.lists(st.sampled_from(PEOPLE), min_size=1, max_size=6),
+    comment=st.sampled_from(["", "  # note"]),
+    ending=st.sampled_from(["\n", "\r\n"]),
+    forms=st.lists(st.sampled_from(['"{}"', "{}", "'{}'"]), min_size=3, max_size=3),
+    wanted=st.sampled_from([None, "string", "integer"]),
+)
+@example(style="block", entries=[PEOPLE[0], PEOPLE[0]], comment="", ending="\n", forms=["{}"] * 3, wanted="string")
+def test_applying_safe_fixes_to_repeats_and_schedule_values(style, entries, comment, ending, forms, wanted):
+    text = _with_principals(style, entries, "" if style == "json" else comment)
+    schedule = zip(("execute_day", "execute_hour", "execute_minute"), forms, (3, 4, 5), strict=True)
+    text = text.replace(
+        "    principals:",
+        "    execute_strategy: SCHEDULE\n    execute_frequency: WEEKLY\n"
+        + "".join(f"    {k}: {f.format(v)}\n" for k, f, v in schedule)
+        + "    principals:",
+    )
+    text = text.replace("\n", ending)
+    fixed = _check_fix(text, **({"schedule_value_type": wanted} if wanted else {}))
+    [doc] = load_source(fixed, "a.lfjob.yaml")[1]
+    block = doc.data["parameter"]["metadata_discovery_parameter"]
+    unique = list(dict.fromkeys(entries))
+    assert [tuple(p.values()) for p in block["principals"]] == unique  # the first of each, in order
+    if wanted:
+        assert {type(block[k]) for k in ("execute_day", "execute_hour", "execute_minute")} == {
+            str if wanted == "string" else int
+        }
+
+
+def test_fix_over_processes_gives_the_files_and_the_report_of_one_process(tmp_path):
+    """``--fix -j 2`` over more files than a worker's chunk (8): the same fixed files, the same report, in the
+    same order, as ``-j 1``."""
+    specs = [
+        BAD,
+        _with_principals("block", [PEOPLE[0], PEOPLE[1], PEOPLE[0]]),
+        _with_principals("flow", [PEOPLE[2], PEOPLE[2]]),
+        SCHEDULED + "    execute_day: 1\n    execute_hour: 2\n    execute_minute: 30\n",
+        GOOD.replace("instance_id:", "instance_idd:"),  # unsafe only: left, and reported
+        GOOD,
+    ]
+    trees = []
+    for jobs in ("1", "2"):
+        tree = tmp_path / f"j{jobs}"
+        (tree / "jobs").mkdir(parents=True)
+        (tree / ".lflint.toml").write_text('schedule-value-type = "string"\n')
+        for number in range(24):
+            (tree / f"jobs/job{number:02}.lfjob.yaml").write_text(specs[number % len(specs)])
+        done = lflint_subprocess("check", "--fix", "--show-fixes", "-j", jobs, "jobs", cwd=tree)
+        files = {p.name: p.read_bytes() for p in sorted((tree / "jobs").iterdir())}
+        trees.append((done.returncode, done.stdout, done.stderr, files))
+    assert trees[0] == trees[1]
+    code, out, _, files = trees[0]
+    assert code == 1 and "Fixed 28 findings." in out and out.count("LF102 [error]") == 4  # an unsafe fix: left
+    assert files["job01.lfjob.yaml"] == _with_principals("block", [PEOPLE[0], PEOPLE[1]]).encode()
+    assert files["job05.lfjob.yaml"] == GOOD.encode()

@@ -44,6 +44,37 @@ def test_every_rule_that_a_spec_can_trigger_has_a_bad_example():
     assert [r.id for r in RULES if not r.examples["bad"] and r.id not in untestable] == []
 
 
+@pytest.mark.parametrize("rule", RULES, ids=lambda r: r.id)
+def test_a_rule_that_offers_a_fix_shows_the_text_it_leaves(rule):
+    """For each applicability of fix (safe, unsafe) that a rule's findings offer in its bad examples, one of those
+    examples states the text the fix leaves (``fixed`` / ``unsafe_fixed``, which ``test_rule_examples`` checks);
+    a rule documents its fixes (``docs.autofix``) exactly when it offers some."""
+    found = example_findings(rule, all_rules())
+    offered = [
+        {d.fix.applicability for d in found["bad", number] if d.rule == rule.id and d.fix}
+        for number in range(1, len(rule.examples["bad"]) + 1)
+    ]
+    shown = {a for here, stated in zip(offered, rule.fixed, strict=True) for a in here & set(stated)}
+    assert set().union(*offered) == shown, "add `fixed:` / `unsafe_fixed:` to a bad example that has the fix"
+    assert ("autofix" in rule.docs) == bool(shown)
+
+
+def test_a_stated_fixed_text_is_checked(tmp_path):
+    source = (ROOT / "rules/LF104-invalid-value.yaml").read_text(encoding="utf-8")
+    assert "      fixed: |\n" in source and "conflict_strategy: UPSERT  # expect: LF104" in source
+    broken = tmp_path / "LF104-invalid-value.yaml"
+    broken.write_text(source.replace("conflict_strategy: UPSERT  # expect: LF104", "conflict_strategy: Upsert  # x"))
+    problems = run_examples(load_rule_file(broken, builtin=True), all_rules())
+    assert problems == [
+        "bad example 1: `fixed` is not what `check --fix` leaves (- stated, + left):\n"
+        "@@ -7,3 +7,3 @@\n"
+        "     target_database: sales\n"
+        "-    conflict_strategy: Upsert  # x\n"
+        "+    conflict_strategy: UPSERT  # expect: LF104\n"
+        "     file_discovery_type: PARQUET\n"
+    ]
+
+
 def test_every_schema_keyword_maps_to_a_rule():
     keywords = set()
 
