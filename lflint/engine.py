@@ -16,7 +16,7 @@ and masks the pointer, for the rules' findings and for the file-level findings o
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from typing import NamedTuple
 
 from . import suppress
@@ -97,7 +97,9 @@ class Linter:
         source, documents, problems = load_stream(raw, filename, self.max_bytes)
         found, fixable = [], []  # a fix is made once every document is read: it asks where the file's secrets are
         for doc in documents:  # each YAML document is read here, linted and dropped: a long stream stays small
-            for f in self.findings(doc.data):
+            findings = self.findings(doc.data)
+            deleting = {f.pointer for f in findings if f.rule.fix == "delete"}
+            for f in findings:
                 made = {
                     "file": filename,
                     "document": doc.index,
@@ -106,11 +108,15 @@ class Linter:
                     "pointer": f.pointer,
                     "suggestion": f.suggestion,
                 }
-                if f.suggestion and f.applicability:
-                    fixable.append((f.rule.id, made, (_key_or_value(doc.data, f.pointer, f.at_key), f.applicability)))
+                if f.rule.fix:  # made from the document's structure (``remedies``)
+                    remedy = _remedy(f, doc.root, deleting)
+                    fixable.append((f.rule.id, made, {"remedy": remedy}))
+                elif f.suggestion and f.applicability:
+                    current = _key_or_value(doc.data, f.pointer, f.at_key)
+                    fixable.append((f.rule.id, made, {"replacing": (current, f.applicability)}))
                 else:
                     found.append(self.diagnostic(f.rule.id, **made))
-        found.extend(self.diagnostic(rule, **made, replacing=r, source=source) for rule, made, r in fixable)
+        found.extend(self.diagnostic(rule, **made, **fix, source=source) for rule, made, fix in fixable)
         found.extend(  # complete only now: a later document may have ended the stream (a syntax error, a limit)
             self.diagnostic(p.rule, file=filename, document=p.document, range=_not_empty(p.range), message=p.message)
             for p in problems
@@ -138,18 +144,22 @@ class Linter:
         pointer: str = "",
         suggestion: str | None = None,
         replacing: tuple[object, str] | None = None,
+        remedy: Callable[[Source], Fix | None] | None = None,
         source: Source | None = None,
         fix: Fix | None = None,
     ) -> Diagnostic | None:
         """The one place a Diagnostic is made; None when rule ``rule_id`` is not enabled. ``replacing``: (the key
         or value at ``range`` that ``suggestion`` would replace, and whether that is safe or unsafe), from which,
-        with the ``source``, the fix is made (``fix``: one made before, as the cache keeps it)."""
+        with the ``source``, the fix is made; ``remedy``: what makes the fix from the ``source`` (a rule's
+        ``fix``); ``fix``: one made before, as the cache keeps it."""
         rule = self.rules.get(rule_id)
         if rule is None:
             return None
         line, column, end_line, end_column = range
         if replacing and source and suggestion:
             fix = _replacement(source, range, *replacing, suggestion)
+        elif remedy and source:
+            fix = remedy(source)
         return Diagnostic(
             file=file,
             document=document,
@@ -267,13 +277,25 @@ class Linter:
 
 
 def _on_source(source: Source, d: Diagnostic) -> Diagnostic:
-    """``d`` as reports give it: in true columns, ``MASK`` wide on a secret and then with no fix to offer (an
-    edit of that range would change the secret, not what the finding is about)."""
+    """``d`` as reports give it: in true columns, ``MASK`` wide on a secret and then with no suggestion; with no
+    fix when an edit's range would tell something of a secret (``Source.reveals``: an edit of the finding's
+    range on a secret would)."""
     rng = (d.line, d.column, d.end_line, d.end_column)
     line, column, end_line, end_column = source.mask_range(rng)
     if source.on_secret(rng):
-        d = d._replace(suggestion=None, fix=None)
+        d = d._replace(suggestion=None)
+    if d.fix and any(source.reveals(e[:4]) for e in d.fix.edits):
+        d = d._replace(fix=None)
     return d._replace(line=line, column=column, end_line=end_line, end_column=end_column)
+
+
+def _remedy(finding: Finding, root, deleting: set[str]) -> Callable[[Source], Fix | None]:
+    """What makes the fix of ``finding``, whose rule has a ``fix``, once the file's secrets are known."""
+    from . import remedies
+
+    if finding.rule.fix == "delete":
+        return lambda source: remedies.delete(source, root, finding.pointer, deleting)
+    return lambda source: remedies.placeholder(source, root, finding.pointer, finding.suggestion)
 
 
 # A plain YAML scalar that reads as a string of the same characters (not a number, boolean or null)
