@@ -52,7 +52,7 @@ def placeholder(source: Source, root: Span, pointer: str, text: str) -> Fix | No
     line, column, end_line, end_column = secret
     first = source.text[source.offset(line, column)]
     quote = first if first in "'\"" else '"' if source.is_json or _is_flow(source, parent) else ""
-    if end_column == 1:  # a block scalar: it ends at a line's start
+    if end_column == 1:  # a block scalar: it ends at a line's start (after its empty lines, part of it)
         rest, eol = "", _line_break(source, end_line - 1)
     else:
         rest, eol = source.line(end_line)[end_column - 1 :], _line_break(source, end_line)
@@ -72,8 +72,7 @@ def _block(source: Source, span: Span) -> list[Edit] | None:
         return None
     end = _end(source, span)
     last = end[0] if end[1] > 1 else end[0] - 1
-    while last > line and not source.line(last).strip():  # blank lines after a block scalar stay
-        last -= 1
+    last = _last_filled(source, line, last)
     if _line_break(source, last):
         return [Edit(line, 1, last + 1, 1, "")]
     if line == 1:
@@ -87,6 +86,8 @@ def _flow(source: Source, span: Span, members: list[Span]) -> list[Edit] | None:
     key, value = offset(*span.key[:2]), offset(*span.range[:2])
     if len(members) == 1 or not re.fullmatch(r"\s*:\s*", text[offset(*span.key[2:]) : value]):
         return None  # `{a, b}`: a member without a value
+    if not text[:key].rstrip().endswith(("{", ",")):
+        return None  # `{? a: 1}`
     if text[value] in ",}]" or text[value].isspace():  # an empty value stands where the next token is
         return None
     end = offset(*span.range[2:])  # a flow value's end is exact
@@ -167,6 +168,13 @@ def _at(root: Span, tokens: list[str]) -> Span | None:
         if span.origin is not None:
             return None  # through an alias: the text is elsewhere
     return span
+
+
+def _last_filled(source: Source, first: int, last: int) -> int:
+    """``last``, or the line before the empty lines that end lines ``first``..``last`` (a block scalar's)."""
+    while last > first and not source.line(last):
+        last -= 1
+    return last
 
 
 def _line_break(source: Source, number: int) -> str:
