@@ -3,6 +3,7 @@
 
 import json
 import os
+import re
 import stat
 
 import pytest
@@ -447,3 +448,85 @@ def test_a_deletion_that_covers_a_secret_takes_whole_lines_and_shows_nothing(run
     (tmp_path / "a.lfjob.yaml").write_text(text)
     code, out = run("check", "--diff", "--unsafe-fixes", "--format", "json", "a.lfjob.yaml")
     assert "-      password: ****\n" in out and SECRET[:6] not in out
+
+
+# -- properties of unsafe fixes ----------------------------------------------------------------------------------
+
+STRUCTURAL = ("delete `", "replace the literal secret")  # the fixes made from the document (``remedies``)
+
+
+def _check_unsafe_fix(text: str, name: str = "a.lfjob.yaml") -> str:
+    """Apply every fix, unsafe ones too: the result loads as well, a second run leaves it byte-identical, every
+    byte outside the edits first offered is kept (but for the blanks and the comma next to one: deleting the last
+    two members of a flow mapping takes, in its second pass, the comma before the first), and each finding a
+    deletion or placeholder fixed is gone."""
+    before = lflint.lint_text(text, name)
+    fixed, left = lflint.fix_text(text, name, unsafe=True)
+    assert lflint.fix_text(fixed, name, unsafe=True)[0] == fixed  # a second --fix is byte-identical
+    assert len(load_source(fixed, name)[2]) <= len(load_source(text, name)[2])  # it loads as well
+    source = load_source(text, name)[0]
+    kept, start = [], 0
+    for a, b in sorted((source.offset(*e[:2]), source.offset(*e[2:4])) for d in before if d.fix for e in d.fix.edits):
+        kept.append(text[start:a] if a > start else "")
+        start = max(start, b)
+    kept.append(text[start:])
+    kept = [k.rstrip(" \t\r\n,") if i < len(kept) - 1 else k for i, k in enumerate(kept)]
+    assert re.fullmatch(".*?".join(map(re.escape, kept)), fixed, re.S)  # bytes outside the edits are unchanged
+    gone = {(d.rule, d.pointer) for d in before if d.fix and d.fix.message.startswith(STRUCTURAL)}
+    assert not gone & {(d.rule, d.pointer) for d in left}
+    return fixed
+
+
+@pytest.mark.parametrize("example_text", BAD_EXAMPLES)
+def test_applying_unsafe_fixes_to_rule_examples(example_text):  # every bad example of the catalogue
+    _check_unsafe_fix(example_text)
+
+
+# fields the service ignores in GOOD (LF215, LF306): (key, as YAML, as JSON data)
+IGNORED = [
+    ("separator", "','", ","),
+    ("quote", "DOUBLE_QUOTE", "DOUBLE_QUOTE"),
+    ("escape", "'\\'", "\\"),
+    ("header", "true", True),
+    ("execute_day", "1", 1),
+    ("execute_hour", '"3"', "3"),
+    ("execute_minute", "|-\n      5", "5"),
+]
+KEPT = [(k, v, v) for k, v in (line.strip().split(": ", 1) for line in GOOD.split("parameter:\n")[-1].splitlines())]
+
+
+def _written(members, style, comments, ending):
+    head = GOOD.split("  metadata_discovery_parameter:\n")[0]
+    if style.startswith("json"):
+        job = load_source(head, "a.yaml")[1][0].data
+        job["parameter"] = {"metadata_discovery_parameter": {k: data for k, _, data in members}}
+        text = json.dumps(job, indent=2 if style == "json" else None) + "\n"
+    elif style == "block":
+        body = "".join(f"    {k}: {v}\n".replace("\n", comments.get(k, "") + "\n", 1) for k, v, _ in members)
+        text = head + "  metadata_discovery_parameter:\n" + body
+    else:
+        separator = ", " if style == "flow" else ",\n    "
+        body = separator.join(f"{k}: {v}" for k, v, _ in members)
+        text = head + "  metadata_discovery_parameter: {" + body.replace("|-\n      5", "'5'") + "}\n"
+    return text.replace("\n", ending)
+
+
+@settings(max_examples=150, suppress_health_check=list(HealthCheck))
+@given(
+    extra=st.lists(st.sampled_from(IGNORED), min_size=1, max_size=4, unique=True),
+    order=st.randoms(use_true_random=False),
+    style=st.sampled_from(["block", "flow", "flow-lines", "json", "json-min"]),
+    comment=st.sampled_from(["", "  # note", " #x"]),
+    ending=st.sampled_from(["\n", "\r\n"]),
+)
+@example(extra=[IGNORED[0]], order=__import__("random").Random(0), style="flow", comment="", ending="\n")
+def test_deleting_generated_ignored_fields(extra, order, style, comment, ending):
+    members = KEPT + extra
+    order.shuffle(members)
+    comments = {k: comment for k, _, _ in members[::2]}  # every other line has a comment
+    text = _written(members, style, comments, ending)
+    name = "a.lfjob.json" if style.startswith("json") else "a.lfjob.yaml"
+    assert {d.rule for d in lflint.lint_text(text, name)} <= {"LF215", "LF306"}
+    expected = _written([m for m in members if m not in extra], style, comments, ending)
+    assert _check_unsafe_fix(text, name) == expected
+    assert lflint.fix_text(text, name)[0] == text  # nothing safe to do
