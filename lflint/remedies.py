@@ -47,8 +47,10 @@ def placeholder(source: Source, root: Span, pointer: str, text: str) -> Fix | No
     if span is None or span.origin is not None or span.children is not None:
         return None
     secret = next((r for r in source.secrets if r[:2] == span.range[:2] and span.range[2:] <= r[2:]), None)
-    if secret is None:
-        return None
+    if secret is None or not re.fullmatch(
+        r"[ \t]*(?:#.*)?", source.text[source.offset(*span.range[2:]) : source.offset(*secret[2:])]
+    ):
+        return None  # past the value only a comment may be part of the secret (not `, a: 1 #` in a flow mapping)
     line, column, end_line, end_column = secret
     first = source.text[source.offset(line, column)]
     quote = first if first in "'\"" else '"' if source.is_json or _is_flow(source, parent) else ""

@@ -307,6 +307,14 @@ def test_no_placeholder_where_an_edit_would_show_or_reveal_a_secret(text):
     assert found.fix is None
 
 
+def test_no_placeholder_over_what_an_earlier_secret_makes_a_comment():
+    """`#` in a later quoted secret reads, after an earlier secret, as a comment that may be part of it: the
+    secret's range then reaches the line's end, over members that are not the value (found by fuzzing)."""
+    text = _flow_migration(f", secret_key: 'a', password: \"{SECRET} #a\", subnet_ip: 10.0.0.1")
+    [found] = [d for d in lflint.lint_text(text, "a.lfjob.yaml") if d.pointer.endswith("/password")]
+    assert found.fix is None
+
+
 def _ds_block(type_, fields):
     return MIGRATION.format(ds="".join(f"      {f}\n" for f in fields)).replace("MRS_RDS_FOR_MYSQL", type_)
 
