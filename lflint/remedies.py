@@ -12,6 +12,7 @@ from .diagnostic import Edit, Fix
 from .documents import Source, Span, join_pointer, split_pointer
 
 _PROPERTIES = re.compile(r"(?:[&!][^\s]*\s+)*")  # an anchor or a tag before a node
+_ANCHOR = re.compile(r"&([^\s,\[\]{}]+)")
 _SEPARATOR = re.compile(r"\s*,\s*")  # between two members of a flow mapping (no comment)
 
 
@@ -19,7 +20,8 @@ def delete(source: Source, root: Span, pointer: str, deleting: set[str]) -> Fix 
     """Remove the member at ``pointer``: whole lines in a block mapping (from its key's line to its value's last
     line), the member and one comma in a flow mapping or JSON. None when it would empty the mapping (every member
     is in ``deleting``), when the key is not alone at the start of its line (``- key:``, ``? key``), when the
-    member came from a merge (``<<``), when an alias crosses the edit, or when a comment sits in a flow mapping."""
+    member came from a merge (``<<``), when an alias crosses the edit, or when a comment sits between flow
+    members."""
     tokens = split_pointer(pointer)
     parent = _at(root, tokens[:-1])
     if parent is None or not isinstance(parent.children, dict) or tokens[-1] not in parent.children:
@@ -137,8 +139,13 @@ def _is_flow(source: Source, span: Span) -> bool:
 
 
 def _crossed(source: Source, root: Span, edits: list[Edit]) -> bool:
-    """Whether an alias and the node it repeats lie one inside an edit, the other outside it."""
+    """Whether an alias and the node it repeats lie one inside an edit, the other outside it (an anchor the edits
+    remove that a merge ``<<: *name`` outside them names, too: a merge keeps no span of its alias)."""
     cut = [(source.offset(*e[:2]), source.offset(*e[2:4])) for e in edits]
+    text = source.text
+    kept = "".join(text[b:a] for (_, b), (a, _) in zip([(0, 0), *cut], [*cut, (len(text), 0)], strict=True))
+    if any(f"*{name}" in kept for cut_ in cut for name in _ANCHOR.findall(text[cut_[0] : cut_[1]])):
+        return True
 
     def inside(rng) -> bool:
         start, end = source.offset(*rng[:2]), source.offset(*rng[2:])

@@ -427,6 +427,7 @@ def test_deleting_from_a_flow_mapping_takes_one_comma(text, fixed):
         + GOOD.split("  metadata_discovery_parameter:\n")[0]
         + "  metadata_discovery_parameter: *d\n",  # via an alias
         GOOD.replace("    instance_id", "    execute_day: &d 1\n    instance_id") + "x-copy: *d\n",  # an anchor
+        GOOD.replace("    instance_id", "    execute_day: &d {}\n    instance_id") + "x-m:\n  <<: *d\n",  # merged
         FLOW_GOOD.replace("{", "{execute_day: 1, # note\n    "),  # a comment between flow members
         FLOW_GOOD.replace("{", "{? execute_day : 1, "),  # not first on its line
     ],
