@@ -539,3 +539,28 @@ def test_deleting_generated_ignored_fields(extra, order, style, comment, ending)
     expected = _written([m for m in members if m not in extra], style, comments, ending)
     assert _check_unsafe_fix(text, name) == expected
     assert lflint.fix_text(text, name)[0] == text  # nothing safe to do
+
+
+def test_sarif_and_json_carry_deletions_and_placeholders_without_the_secret(run, tmp_path):
+    import jsonschema
+
+    text = MIGRATION.format(ds=f"      password: {SECRET}\n") + DELETIONS["LF202"][1]  # an ignored block
+    (tmp_path / "a.lfjob.yaml").write_text(text)
+    assert [d.rule for d in lflint.lint_text(text, "a.lfjob.yaml")] == ["LF501", "LF202"]
+    log = json.loads(run("check", "--format", "sarif", "a.lfjob.yaml")[1])
+    with open(os.path.join(os.path.dirname(__file__), "fixtures", "sarif-2.1.0.json")) as fh:
+        jsonschema.validate(log, json.load(fh))
+    regions = [
+        [
+            (c["deletedRegion"], c["insertedContent"]["text"])
+            for c in r["fixes"][0]["artifactChanges"][0]["replacements"]
+        ]
+        for r in log["runs"][0]["results"]
+    ]
+    assert regions == [
+        [({"startLine": 9, "startColumn": 17, "endLine": 10, "endColumn": 1}, "${LF_DB_PASSWORD}\n")],
+        [({"startLine": 17, "startColumn": 1, "endLine": 25, "endColumn": 1}, "")],
+    ]
+    fixes = [d["fix"] for d in json.loads(run("check", "--format", "json", "a.lfjob.yaml")[1])]
+    assert [set(f) for f in fixes] == [{"applicability", "message", "edits"}] * 2  # no field with the old text
+    assert SECRET[:6] not in json.dumps(log) + json.dumps(fixes)
