@@ -129,6 +129,8 @@ def literal_secrets(datasource, pointer, context):
                 join_pointer(pointer, key),
                 f"`datasource_parameter.{key}` holds a literal secret; reference it "
                 f"from a secret store with a placeholder such as {placeholder}",
+                placeholder,  # what the rule's fix writes there
+                False,
             )
 
 

@@ -196,9 +196,10 @@ class Source:
             self._unmapped = not self.complete and ("\\" in self.text or mentions_secret(self.text))
         return self._unmapped
 
-    def masked_line(self, number: int) -> Excerpt | None:
+    def masked_line(self, number: int, written: tuple = ()) -> Excerpt | None:
         """Line ``number`` as reports may show it: each secret that touches it shown as one ``MASK``, with where
-        each mask stands; None when the file did not load and so may hold secrets that no span marks."""
+        each mask stands; None when the file did not load and so may hold secrets that no span marks. A secret
+        that lies wholly in one of the ``written`` ranges (text a fix of lflint wrote: a placeholder) is shown."""
         if self.unmapped:
             return None
         self.position(0)  # the line starts
@@ -206,6 +207,8 @@ class Source:
             return None
         line, out, col, masks = self.line(number), "", 1, []
         for l1, c1, l2, c2 in self._touching(number):
+            if any(w[:2] <= (l1, c1) and (l2, c2) <= w[2:] for w in written):
+                continue
             if l1 <= number <= l2:
                 start, end = (c1 if l1 == number else 1), (c2 if l2 == number else len(line) + 1)
                 out += line[col - 1 : start - 1]
@@ -218,6 +221,21 @@ class Source:
     def on_secret(self, rng: tuple[int, int, int, int]) -> bool:
         """Whether ``rng`` lies within a secret (or in a text that may hold secrets no span marks)."""
         return self.unmapped or any(r[:2] <= rng[:2] and rng[2:] <= r[2:] for r in self._touching(rng[0]))
+
+    def reveals(self, rng: tuple[int, int, int, int]) -> bool:
+        """Whether an edit of ``rng`` would give away anything of a secret: it starts or ends inside one, or it
+        covers one and ends on the line of the secret's last character (its column would move with the secret's
+        length); always in a text that may hold secrets no span marks."""
+        if self.unmapped:
+            return True
+        start, end = rng[:2], rng[2:]
+        for r in self._touching(start[0]) + self._touching(end[0]):
+            if r[:2] < start < r[2:] or r[:2] < end < r[2:]:
+                return True
+            last_line = r[2] if r[3] > 1 else r[2] - 1
+            if start <= r[:2] and r[2:] <= end and end[0] == last_line:
+                return True
+        return False
 
     def mask_range(self, rng: tuple[int, int, int, int]) -> tuple[int, int, int, int]:
         """``rng`` as diagnostics give it, in true source columns: a range within a secret is ``MASK`` wide from

@@ -16,7 +16,7 @@ and masks the pointer, for the rules' findings and for the file-level findings o
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from typing import NamedTuple
 
 from . import suppress
@@ -103,7 +103,9 @@ class Linter:
         source, documents, problems = load_stream(raw, filename, self.max_bytes)
         found, fixable = [], []  # a fix is made once every document is read: it asks where the file's secrets are
         for doc in documents:  # each YAML document is read here, linted and dropped: a long stream stays small
-            for f in self.findings(doc.data):
+            findings = self.findings(doc.data)
+            deleting = {f.pointer for f in findings if f.rule.fix == "delete"}
+            for f in findings:
                 made = {
                     "file": filename,
                     "document": doc.index,
@@ -112,15 +114,16 @@ class Linter:
                     "pointer": f.pointer,
                     "suggestion": f.suggestion,
                 }
-                if f.suggestion and f.applicability:
-                    made["replacing"] = (_key_or_value(doc.data, f.pointer, f.at_key), f.applicability)
-                elif f.edit and f.applicability:
-                    made["rewrite"] = _planned(doc, f)
-                if "replacing" in made or made.get("rewrite"):
-                    fixable.append((f.rule.id, made))
+                if f.rule.fix:  # made from the document's structure (``remedies``)
+                    fixable.append((f.rule.id, made, {"remedy": _remedy(f, doc.root, deleting)}))
+                elif f.suggestion and f.applicability:
+                    current = _key_or_value(doc.data, f.pointer, f.at_key)
+                    fixable.append((f.rule.id, made, {"replacing": (current, f.applicability)}))
+                elif f.edit and f.applicability and (rewrite := _planned(doc, f)):  # planned by a code rule
+                    fixable.append((f.rule.id, made, {"rewrite": rewrite}))
                 else:
                     found.append(self.diagnostic(f.rule.id, **made))
-        found.extend(self.diagnostic(rule, **made, source=source) for rule, made in fixable)
+        found.extend(self.diagnostic(rule, **made, **fix, source=source) for rule, made, fix in fixable)
         found.extend(  # complete only now: a later document may have ended the stream (a syntax error, a limit)
             self.diagnostic(p.rule, file=filename, document=p.document, range=_not_empty(p.range), message=p.message)
             for p in problems
@@ -149,14 +152,15 @@ class Linter:
         suggestion: str | None = None,
         replacing: tuple[object, str] | None = None,
         rewrite: Fix | None = None,
+        remedy: Callable[[Source], Fix | None] | None = None,
         source: Source | None = None,
         fix: Fix | None = None,
     ) -> Diagnostic | None:
         """The one place a Diagnostic is made; None when rule ``rule_id`` is not enabled. ``replacing``: (the key
         or value at ``range`` that ``suggestion`` would replace, and whether that is safe or unsafe), from which,
         with the ``source``, the fix is made; ``rewrite``: a fix planned from the document (``edits``), kept
-        unless an edit of it touches a secret of the ``source`` (``fix``: one made before, as the cache keeps
-        it)."""
+        unless an edit of it touches a secret of the ``source``; ``remedy``: what makes the fix from the ``source``
+        (a rule's ``fix``); ``fix``: one made before, as the cache keeps it."""
         rule = self.rules.get(rule_id)
         if rule is None:
             return None
@@ -165,6 +169,8 @@ class Linter:
             fix = _replacement(source, range, *replacing, suggestion)
         if rewrite and source and not any(_touches_secret(source, e) for e in rewrite.edits):
             fix = rewrite
+        elif remedy and source:
+            fix = remedy(source)
         return Diagnostic(
             file=file,
             document=document,
@@ -287,15 +293,27 @@ class Linter:
 
 
 def _on_source(source: Source, d: Diagnostic) -> Diagnostic:
-    """``d`` as reports give it: in true columns, ``MASK`` wide on a secret and then with no fix to offer (an
-    edit of that range would change the secret, not what the finding is about)."""
+    """``d`` as reports give it: in true columns, ``MASK`` wide on a secret and then with no suggestion; with no
+    fix when an edit's range would tell something of a secret (``Source.reveals``: an edit of the finding's
+    range on a secret would)."""
     rng = (d.line, d.column, d.end_line, d.end_column)
     line, column, end_line, end_column = source.mask_range(rng)
     if source.on_secret(rng):
-        d = d._replace(suggestion=None, fix=None)
-    elif (line, column, end_line, end_column) == rng:
+        d = d._replace(suggestion=None)
+    if d.fix and any(source.reveals(e[:4]) for e in d.fix.edits):
+        d = d._replace(fix=None)
+    if (line, column, end_line, end_column) == rng:
         return d  # the same finding, not a copy of it: a long stream's findings are not held twice
     return d._replace(line=line, column=column, end_line=end_line, end_column=end_column)
+
+
+def _remedy(finding: Finding, root, deleting: set[str]) -> Callable[[Source], Fix | None]:
+    """What makes the fix of ``finding``, whose rule has a ``fix``, once the file's secrets are known."""
+    from . import remedies
+
+    if finding.rule.fix == "delete":
+        return lambda source: remedies.delete(source, root, finding.pointer, deleting)
+    return lambda source: remedies.placeholder(source, root, finding.pointer, finding.suggestion)
 
 
 # A plain YAML scalar that reads as a string of the same characters (not a number, boolean or null)

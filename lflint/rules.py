@@ -46,6 +46,7 @@ class Rule:
         "message": None,
         "report_at": None,
         "in_ignored_blocks": False,
+        "fix": None,
     }
     __slots__ = ("path", "id", "slug", "severity", "summary", "docs", "examples", *_DEFAULTS, "fixed", "settings")
 
@@ -131,6 +132,8 @@ def validate_rule(path: Path, data: Any) -> None:
     so that startup never pays for it)."""
     if isinstance(data, dict) and ("check" in data or data.get("kind", "schema") != "schema"):
         raise RuleError(f"{path}: a user rule is data only: use given/then (kind: schema), not check or another kind")
+    if isinstance(data, dict) and "fix" in data:
+        raise RuleError(f"{path}: `fix` is for built-in rules only: a user rule's findings carry no fix")
     errors = sorted(_rule_validator().iter_errors(data), key=lambda e: list(e.absolute_path))
     if errors:
         where = "/".join(str(p) for p in errors[0].absolute_path) or "(top)"

@@ -252,7 +252,7 @@ class Runner:
             result.diagnostics,
             excerpt_lines(result.source, result.diagnostics),
             fixed=result.fixed,
-            diff=fixes.diff(before, result.source, name),
+            diff=fixes.diff(before, result.source, name, result.written),
             text=bom + result.text,
         )
 

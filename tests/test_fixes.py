@@ -3,6 +3,7 @@
 
 import json
 import os
+import random
 import re
 import stat
 
@@ -421,3 +422,371 @@ def test_fix_over_processes_gives_the_files_and_the_report_of_one_process(tmp_pa
     assert code == 1 and "Fixed 28 findings." in out and out.count("LF102 [error]") == 4  # an unsafe fix: left
     assert files["job01.lfjob.yaml"] == _with_principals("block", [PEOPLE[0], PEOPLE[1]]).encode()
     assert files["job05.lfjob.yaml"] == GOOD.encode()
+
+
+# -- unsafe fixes made from the document: a placeholder for a literal secret (LF501), deleting ignored fields ------
+
+MIGRATION = """\
+name: migrate_x
+type: METADATA_MIGRATION
+parameter:
+  metadata_migration_parameter:
+    datasource_type: MRS_RDS_FOR_MYSQL
+    datasource_parameter:
+      jdbc_url: jdbc:mysql://10.0.0.12:3306/hive
+      username: hive
+{ds}    source_catalog: hive
+    target_catalog: hive_lf
+    conflict_strategy: UPSERT
+    log_location: obs://corp-logs/migration
+    sync_objects: [DATABASE]
+    locations: [{{key: hdfs://hacluster/warehouse, value: obs://lake-warehouse/hive}}]
+    instance_id: 2180518f42b84947b20badfc53981a25
+"""
+SECRET = "Zq8vK3ySecretValue"
+PLACED = MIGRATION.format(ds="      password: ${LF_DB_PASSWORD}\n")
+
+
+def test_placeholder_replaces_a_literal_secret_only_with_unsafe_fixes(run, tmp_path):
+    path = tmp_path / "a.lfjob.yaml"
+    text = MIGRATION.format(ds=f"      password: {SECRET}  # rotate me\n").replace("\n", "\r\n")
+    path.write_bytes(text.encode())
+    code, out = run("check", "--diff", "--unsafe-fixes", "a.lfjob.yaml")
+    assert code == 1 and path.read_bytes() == text.encode() and SECRET[:6] not in out
+    assert "-      password: ****\n+      password: ${LF_DB_PASSWORD}\n" in out.replace("\r", "")  # with its comment
+    assert run("check", "--fix", "a.lfjob.yaml")[0] == 1 and path.read_bytes() == text.encode()  # safe only
+    code, out = run("check", "--fix", "--unsafe-fixes", "--show-fixes", "a.lfjob.yaml")
+    assert code == 0 and "LF501 replace the literal secret with ${LF_DB_PASSWORD}" in out and SECRET[:6] not in out
+    assert path.read_bytes() == PLACED.replace("\n", "\r\n").encode()
+    assert run("check", "--fix", "--unsafe-fixes", "a.lfjob.yaml")[0] == 0
+    assert path.read_bytes() == PLACED.replace("\n", "\r\n").encode()  # a second --fix changes nothing
+
+
+FLOW_DS = "    datasource_parameter: {{jdbc_url: 'jdbc:mysql://h:3306/d', username: u{ds}}}\n"
+
+
+def _flow_migration(ds):
+    block = "    datasource_parameter:\n      jdbc_url: jdbc:mysql://10.0.0.12:3306/hive\n      username: hive\n"
+    return MIGRATION.format(ds="").replace(block, FLOW_DS.format(ds=ds))
+
+
+PLACEHOLDER_SHAPES = {  # the secret as written → as fixed
+    "plain": (f"      password: {SECRET}\n", "      password: ${LF_DB_PASSWORD}\n"),
+    "single-quoted": (f"      password: '{SECRET} it''s'\n", "      password: '${LF_DB_PASSWORD}'\n"),
+    "double-quoted": (f'      password: "{SECRET}\\n"  #c\n', '      password: "${LF_DB_PASSWORD}"\n'),
+    "next-line": (f"      password:\n        {SECRET}\n", "      password:\n        ${LF_DB_PASSWORD}\n"),
+    "tag-and-anchor": (f"      password: !!str &pw {SECRET}\n", "      password: ${LF_DB_PASSWORD}\n"),
+    "block-scalar": (
+        f"      password: |\n        {SECRET}\n        {SECRET}\n\n",
+        "      password: ${LF_DB_PASSWORD}\n",
+    ),
+    "folded-multi-line": (f"      password: >-\n        {SECRET}\n        x\n", "      password: ${LF_DB_PASSWORD}\n"),
+    "plain-multi-line": (f"      password: {SECRET}\n        {SECRET}\n", "      password: ${LF_DB_PASSWORD}\n"),
+}
+
+
+@pytest.mark.parametrize("shape", PLACEHOLDER_SHAPES)
+def test_placeholder_in_every_shape_of_secret(shape, run, tmp_path):
+    written, fixed = PLACEHOLDER_SHAPES[shape]
+    text = MIGRATION.format(ds=written)
+    (tmp_path / "a.lfjob.yaml").write_text(text)
+    code, diff = run("check", "--diff", "--unsafe-fixes", "a.lfjob.yaml")
+    assert (
+        code == 1
+        and SECRET[:6] not in diff
+        and "+      password: ${LF_DB_PASSWORD}\n" + "\n" * (shape == "next-line")
+        or "+        ${LF_DB_PASSWORD}\n" in diff
+    )
+    assert lflint.fix_text(text, "a.lfjob.yaml", unsafe=True) == (MIGRATION.format(ds=fixed), [])
+
+
+def test_placeholder_in_flow_mappings_and_json(run, tmp_path):
+    text = _flow_migration(f", password: {SECRET}, subnet_ip: 10.0.0.1")
+    fixed, left = lflint.fix_text(text, "a.lfjob.yaml", unsafe=True)
+    assert fixed == text.replace(SECRET, '"${LF_DB_PASSWORD}"') and left == []  # plain `${` ends a flow mapping
+    job = load_source(PLACED, "a.yaml")[1][0].data
+    job["parameter"]["metadata_migration_parameter"]["datasource_parameter"]["password"] = SECRET
+    for text in (json.dumps(job, indent=2) + "\n", json.dumps(job) + "\n"):
+        (tmp_path / "a.lfjob.json").write_text(text)
+        code, diff = run("check", "--diff", "--unsafe-fixes", "a.lfjob.json")
+        assert code == 1 and SECRET[:6] not in diff and '"password": "${LF_DB_PASSWORD}"' in diff
+        assert lflint.fix_text(text, "a.lfjob.json", unsafe=True)[0] == text.replace(SECRET, "${LF_DB_PASSWORD}")
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        MIGRATION.format(ds="      password: *pw\n").replace("name: migrate_x", f"name: &pw {SECRET}"),  # an alias
+        _flow_migration("").replace(FLOW_DS.format(ds=""), "")
+        + "    datasource_parameter:\n      jdbc_url: jdbc:mysql://h:3306/d\n      username: u\n"
+        + f"      password: {SECRET}",  # no line break after it
+        _flow_migration(f", password: {SECRET}, secret_key: {SECRET}"),  # the rest of its line holds a secret
+        _flow_migration(f", password: {SECRET}").replace("}\n", "}  # note\n", 1),  # a comment that may be one
+    ],
+)
+def test_no_placeholder_where_an_edit_would_show_or_reveal_a_secret(text):
+    [found] = [d for d in lflint.lint_text(text, "a.lfjob.yaml") if d.rule == "LF501"][:1]
+    assert found.fix is None
+
+
+def test_no_placeholder_over_what_an_earlier_secret_makes_a_comment():
+    """`#` in a later quoted secret reads, after an earlier secret, as a comment that may be part of it: the
+    secret's range then reaches the line's end, over members that are not the value (found by fuzzing)."""
+    text = _flow_migration(f", secret_key: 'a', password: \"{SECRET} #a\", subnet_ip: 10.0.0.1")
+    [found] = [d for d in lflint.lint_text(text, "a.lfjob.yaml") if d.pointer.endswith("/password")]
+    assert found.fix is None
+
+
+def _ds_block(type_, fields):
+    return MIGRATION.format(ds="".join(f"      {f}\n" for f in fields)).replace("MRS_RDS_FOR_MYSQL", type_)
+
+
+DLF = _ds_block("ALIYUN_DLF", ["endpoint: dlf.example.com", "access_key: ${AK}", "secret_key: ${SK}"]).replace(
+    "      jdbc_url: jdbc:mysql://10.0.0.12:3306/hive\n      username: hive\n", ""
+)
+PERMISSION = """\
+name: perms
+type: PERMISSION_MIGRATION
+parameter:
+  permission_migration_parameter:
+    location: obs://corp-policies/ranger
+    log_location: obs://corp-logs/permissions
+    policy_type: DLF
+    catalog_id: cat1
+    instance_id: 2180518f42b84947b20badfc53981a25
+"""
+# a spec, the lines one field adds (before `before`), and the rule that calls that field unused
+DELETIONS = {
+    "LF202": (PERMISSION, GOOD.split("\nparameter:\n")[1].replace("parameter:\n", "parameter:  # copied\n"), None),
+    "LF207": (
+        DLF,
+        "      jdbc_url: |  # old\n        jdbc:mysql://h:3306/d\n\n        # not a comment\n",
+        "      endpoint:",
+    ),
+    "LF212": (
+        PERMISSION.replace("DLF", "RANGER").replace("    catalog_id: cat1\n", ""),
+        "    catalog_id: c\n",
+        "    instance_id",
+    ),
+    "LF213": (
+        PERMISSION.replace("DLF", "LAKEFORMATION").replace("    catalog_id: cat1\n", ""),
+        "    ranger_permission_migration_principal_relas:\n      user_to: IAM_USER\n      # a comment of its own\n"
+        "      user_suffix:\n        _x\n",
+        "    policy_type",
+    ),
+    "LF215": (GOOD, "    separator: ','  # csv\n", "    conflict_strategy"),
+    "LF306": (GOOD, '    execute_hour: "3"\n', "    instance_id"),
+}
+
+
+@pytest.mark.parametrize("rule", DELETIONS)
+@pytest.mark.parametrize("style", ["block", "crlf", "json"])
+def test_deleting_a_field_the_service_ignores(rule, style, run, tmp_path):
+    spec, lines, before = DELETIONS[rule]
+    text = spec + lines if before is None else spec.replace(before, lines + before, 1)
+    if style == "json":
+        spec = json.dumps(load_source(spec, "a.yaml")[1][0].data, indent=2) + "\n"
+        text = json.dumps(load_source(text, "a.yaml")[1][0].data, indent=2) + "\n"
+    name = "a.lfjob.json" if style == "json" else "a.lfjob.yaml"
+    if style == "crlf":
+        spec, text = spec.replace("\n", "\r\n"), text.replace("\n", "\r\n")
+    assert [d.rule for d in lflint.lint_text(text, name)] == [rule]
+    (tmp_path / name).write_bytes(text.encode())
+    code, out = run("check", "--diff", "--unsafe-fixes", name)
+    assert code == 1 and out.startswith(f"--- a/{name}\n") and (tmp_path / name).read_bytes() == text.encode()
+    assert run("check", "--fix", name)[0] == 1 and (tmp_path / name).read_bytes() == text.encode()  # unsafe only
+    code, out = run("check", "--fix", "--unsafe-fixes", "--show-fixes", name)
+    assert code == 0 and f"{rule} delete `" in out
+    assert (tmp_path / name).read_bytes() == spec.encode()  # exactly its lines, every other byte kept
+    assert run("check", "--fix", "--unsafe-fixes", name)[0] == 0 and (tmp_path / name).read_bytes() == spec.encode()
+
+
+FLOW_GOOD = (
+    GOOD.replace("  metadata_discovery_parameter:\n    ", "  metadata_discovery_parameter: {").replace("\n    ", ", ")[
+        : -len("\n")
+    ]
+    + "}\n"
+)
+FLOW_LINES = (
+    GOOD.replace("  metadata_discovery_parameter:\n    ", "  metadata_discovery_parameter: {").replace(
+        "\n    ", ",\n    "
+    )[: -len("\n")]
+    + "}\n"
+)
+
+
+@pytest.mark.parametrize(
+    ("text", "fixed"),
+    [
+        (FLOW_GOOD.replace("{", "{header: true, "), FLOW_GOOD),  # first
+        (FLOW_GOOD.replace(", target_catalog", ", quote: DOUBLE_QUOTE , target_catalog"), FLOW_GOOD),
+        (FLOW_GOOD.replace("}", ", escape: '\\'}"), FLOW_GOOD),  # last: the comma before it goes
+        (FLOW_GOOD.replace("}", ", execute_day: 1,}"), FLOW_GOOD.replace("}", ",}")),  # a trailing comma stays
+        (FLOW_LINES.replace("{", "{separator: x,\n    "), FLOW_LINES.replace("{", "{")),
+        (FLOW_LINES.replace(",\n    target_catalog", ",\n    separator: x,\n    target_catalog"), FLOW_LINES),
+        (FLOW_LINES.replace("}", ',\n    separator: "x\n      y"}'), FLOW_LINES),  # a value of two lines
+        (FLOW_LINES.replace("}", ",\n    separator: x\n  }"), FLOW_LINES.replace("}", "\n  }")),
+        (FLOW_LINES.replace("}", ",\n    separator: x,\n  }"), FLOW_LINES.replace("}", ",\n  }")),
+    ],
+)
+def test_deleting_from_a_flow_mapping_takes_one_comma(text, fixed):
+    assert [d.rule for d in lflint.lint_text(text, "a.lfjob.yaml")] in (["LF215"], ["LF306"])
+    assert lflint.fix_text(text, "a.lfjob.yaml", unsafe=True) == (fixed, [])
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        DELETIONS["LF202"][0].replace(
+            "parameter:\n  permission", "parameter:\n  metadata_discovery_parameter:\n    log_location: x\n  permission"
+        )[:0]
+        + "name: p\ntype: METADATA_MIGRATION\n"
+        "parameter:\n  permission_migration_parameter: {}\n",  # the mapping's only member
+        "x-base: &d\n"
+        + GOOD.split("metadata_discovery_parameter:\n")[1].replace(
+            "    instance_id", "    execute_day: 1\n    instance_id"
+        )
+        + GOOD.split("  metadata_discovery_parameter:\n")[0]
+        + "  metadata_discovery_parameter: *d\n",  # via an alias
+        GOOD.replace("    instance_id", "    execute_day: &d 1\n    instance_id") + "x-copy: *d\n",  # an anchor
+        GOOD.replace("    instance_id", "    execute_day: &d {}\n    instance_id") + "x-m:\n  <<: *d\n",  # merged
+        FLOW_GOOD.replace("{", "{execute_day: 1, # note\n    "),  # a comment between flow members
+        FLOW_GOOD.replace("{", "{? execute_day : 1, "),  # not first on its line
+    ],
+)
+def test_no_deletion_where_it_cannot_be_exact(text):
+    found = [d for d in lflint.lint_text(text, "a.lfjob.yaml") if d.rule in ("LF202", "LF306")]
+    assert found and all(d.fix is None for d in found)
+
+
+def test_no_deletion_that_would_empty_a_mapping_with_the_others_reported():
+    text = GOOD.replace("    instance_id", "    x: 1\n    instance_id").replace("x: 1", "execute_day: 1")
+    [day] = [d for d in lflint.lint_text(text, "a.lfjob.yaml") if d.rule == "LF306"]
+    assert day.fix is not None
+    only = "name: a\ntype: METADATA_MIGRATION\nparameter:\n  metadata_discovery_parameter:\n    x: 1\n"
+    only += "  permission_migration_parameter:\n    y: 2\n"
+    blocks = [d for d in lflint.lint_text(only, "a.lfjob.yaml") if d.rule == "LF202"]
+    assert len(blocks) == 2 and all(d.fix is None for d in blocks)  # deleting both would empty `parameter`
+
+
+def test_a_deletion_that_covers_a_secret_takes_whole_lines_and_shows_nothing(run, tmp_path):
+    text = DLF.replace("      endpoint:", f"      password: {SECRET}\n      endpoint:")
+    [found] = [d for d in lflint.lint_text(text, "a.lfjob.yaml") if d.rule == "LF207"]
+    assert found.fix.edits == ((7, 1, 8, 1, ""),)  # no column that moves with the secret's length
+    flow = _flow_migration(f", password: {SECRET}, endpoint: e").replace("MRS_RDS_FOR_MYSQL", "ALIYUN_DLF")
+    [found] = [d for d in lflint.lint_text(flow, "a.lfjob.yaml") if d.rule == "LF207" and "password" in d.pointer]
+    assert found.fix is None  # it would end after the secret, on its line
+    (tmp_path / "a.lfjob.yaml").write_text(text)
+    code, out = run("check", "--diff", "--unsafe-fixes", "--format", "json", "a.lfjob.yaml")
+    assert "-      password: ****\n" in out and SECRET[:6] not in out
+
+
+# -- properties of unsafe fixes ----------------------------------------------------------------------------------
+
+STRUCTURAL = ("delete `", "replace the literal secret")  # the fixes made from the document (``remedies``)
+
+
+def _check_unsafe_fix(text: str, name: str = "a.lfjob.yaml") -> str:
+    """Apply every fix, unsafe ones too: the result loads as well, a second run leaves it byte-identical, every
+    byte outside the edits first offered is kept (but for the blanks and the comma next to one: deleting the last
+    two members of a flow mapping takes, in its second pass, the comma before the first), and each finding a
+    deletion or placeholder fixed is gone."""
+    before = lflint.lint_text(text, name)
+    fixed, left = lflint.fix_text(text, name, unsafe=True)
+    assert lflint.fix_text(fixed, name, unsafe=True)[0] == fixed  # a second --fix is byte-identical
+    assert len(load_source(fixed, name)[2]) <= len(load_source(text, name)[2])  # it loads as well
+    source = load_source(text, name)[0]
+    kept, start = [], 0
+    for a, b in sorted((source.offset(*e[:2]), source.offset(*e[2:4])) for d in before if d.fix for e in d.fix.edits):
+        kept.append(text[start:a] if a > start else "")
+        start = max(start, b)
+    kept.append(text[start:])
+    kept = [k.rstrip(" \t\r\n,") if i < len(kept) - 1 else k for i, k in enumerate(kept)]
+    assert re.fullmatch(".*?".join(map(re.escape, kept)), fixed, re.S)  # bytes outside the edits are unchanged
+    gone = {(d.rule, d.pointer) for d in before if d.fix and d.fix.message.startswith(STRUCTURAL)}
+    assert not gone & {(d.rule, d.pointer) for d in left}
+    return fixed
+
+
+@pytest.mark.parametrize("example_text", BAD_EXAMPLES)
+def test_applying_unsafe_fixes_to_rule_examples(example_text):  # every bad example of the catalogue
+    _check_unsafe_fix(example_text)
+
+
+# fields the service ignores in GOOD (LF215, LF306): (key, as YAML, as JSON data)
+IGNORED = [
+    ("separator", "','", ","),
+    ("quote", "DOUBLE_QUOTE", "DOUBLE_QUOTE"),
+    ("escape", "'\\'", "\\"),
+    ("header", "true", True),
+    ("execute_day", "1", 1),
+    ("execute_hour", '"3"', "3"),
+    ("execute_minute", "|-\n      5", "5"),
+]
+KEPT = [(k, v, v) for k, v in (line.strip().split(": ", 1) for line in GOOD.split("parameter:\n")[-1].splitlines())]
+
+
+def _written(members, style, comments, ending):
+    head = GOOD.split("  metadata_discovery_parameter:\n")[0]
+    if style.startswith("json"):
+        job = load_source(head, "a.yaml")[1][0].data
+        job["parameter"] = {"metadata_discovery_parameter": {k: data for k, _, data in members}}
+        text = json.dumps(job, indent=2 if style == "json" else None) + "\n"
+    elif style == "block":
+        body = "".join(f"    {k}: {v}\n".replace("\n", comments.get(k, "") + "\n", 1) for k, v, _ in members)
+        text = head + "  metadata_discovery_parameter:\n" + body
+    else:
+        separator = ", " if style == "flow" else ",\n    "
+        body = separator.join(f"{k}: {v}" for k, v, _ in members)
+        text = head + "  metadata_discovery_parameter: {" + body.replace("|-\n      5", "'5'") + "}\n"
+    return text.replace("\n", ending)
+
+
+@settings(max_examples=150, suppress_health_check=list(HealthCheck))
+@given(
+    extra=st.lists(st.sampled_from(IGNORED), min_size=1, max_size=4, unique=True),
+    order=st.randoms(use_true_random=False),
+    style=st.sampled_from(["block", "flow", "flow-lines", "json", "json-min"]),
+    comment=st.sampled_from(["", "  # note", " #x"]),
+    ending=st.sampled_from(["\n", "\r\n"]),
+)
+@example(extra=[IGNORED[0]], order=random.Random(0), style="flow", comment="", ending="\n")
+# the last two members of a flow mapping: the second pass takes the comma before the first
+@example(extra=[IGNORED[0], IGNORED[1]], order=random.Random(11), style="flow", comment="", ending="\n")
+# a comment after a block scalar's header, not in its text
+@example(extra=[IGNORED[6]], order=random.Random(0), style="block", comment="  # note", ending="\n")
+def test_deleting_generated_ignored_fields(extra, order, style, comment, ending):
+    members = KEPT + extra
+    order.shuffle(members)
+    comments = {k: comment for k, _, _ in members[::2]}  # every other line has a comment
+    text = _written(members, style, comments, ending)
+    name = "a.lfjob.json" if style.startswith("json") else "a.lfjob.yaml"
+    assert {d.rule for d in lflint.lint_text(text, name)} <= {"LF215", "LF306"}
+    expected = _written([m for m in members if m not in extra], style, comments, ending)
+    assert _check_unsafe_fix(text, name) == expected
+    assert lflint.fix_text(text, name)[0] == text  # nothing safe to do
+
+
+def test_sarif_and_json_carry_deletions_and_placeholders_without_the_secret(run, tmp_path):
+    import jsonschema
+
+    text = MIGRATION.format(ds=f"      password: {SECRET}\n") + DELETIONS["LF202"][1]  # an ignored block
+    (tmp_path / "a.lfjob.yaml").write_text(text)
+    assert [d.rule for d in lflint.lint_text(text, "a.lfjob.yaml")] == ["LF501", "LF202"]
+    log = json.loads(run("check", "--format", "sarif", "a.lfjob.yaml")[1])
+    with open(os.path.join(os.path.dirname(__file__), "fixtures", "sarif-2.1.0.json")) as fh:
+        jsonschema.validate(log, json.load(fh))
+    regions = [
+        [
+            (c["deletedRegion"], c["insertedContent"]["text"])
+            for c in r["fixes"][0]["artifactChanges"][0]["replacements"]
+        ]
+        for r in log["runs"][0]["results"]
+    ]
+    assert regions == [
+        [({"startLine": 9, "startColumn": 17, "endLine": 10, "endColumn": 1}, "${LF_DB_PASSWORD}\n")],
+        [({"startLine": 17, "startColumn": 1, "endLine": 25, "endColumn": 1}, "")],
+    ]
+    fixes = [d["fix"] for d in json.loads(run("check", "--format", "json", "a.lfjob.yaml")[1])]
+    assert [set(f) for f in fixes] == [{"applicability", "message", "edits"}] * 2  # no field with the old text
+    assert SECRET[:6] not in json.dumps(log) + json.dumps(fixes)

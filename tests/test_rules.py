@@ -178,6 +178,7 @@ def test_a_code_rule_naming_a_missing_function_fails_at_load(tmp_path):
         (("given: parameter.*", "kind: file\ngiven: parameter.*"), "a user rule is data only"),
         (("then:", "kind: schema\nkeywords: [required]\nthen:"), "has `then`, and no `keywords` or `check`"),
         (("then:", "kind: schema\nthen:"), None),
+        (("then:", "fix: delete\nthen:"), "`fix` is for built-in rules only"),  # README, "Fixing"
     ],
 )
 def test_a_user_rule_is_of_kind_schema(tmp_path, change, error):

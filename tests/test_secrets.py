@@ -12,6 +12,7 @@ from hypothesis import strategies as st
 
 import lflint
 from lflint.cli import main
+from lflint.documents import load_source
 from lflint.messages import WORDED
 from lflint.report import FORMATS
 
@@ -487,3 +488,67 @@ def test_additional_properties_names_only_the_fields_no_pattern_allows(cli, tmp_
     (tmp_path / "a.json").write_text(json.dumps(job))
     found = json.loads(cli("check", "a.json", "--format", "json")[1])
     assert [d["message"] for d in found] == ["`datasource_parameter` has a field this rule does not allow: `stray`"]
+
+
+# -- fixes: what `--diff`, `--fix --show-fixes` and `--unsafe-fixes` show of a file with a secret ---------------------
+
+
+def fix_outputs(cli, tmp_path, name, text):
+    """Everything lflint shows while fixing one file with `--unsafe-fixes --show-fixes`: `--diff` (the same in
+    every format), each format with `--fix` (the file written afresh each time; the fixed file itself is the
+    user's, not an output), and the API's findings with their fixes."""
+    (tmp_path / name).write_text(text, encoding="utf-8")
+    shown = {"diff": cli("check", name, "--diff", "--unsafe-fixes", "--show-fixes")[1]}
+    for fmt in FORMATS:
+        (tmp_path / name).write_text(text, encoding="utf-8")
+        shown[fmt] = cli("check", name, "--format", fmt, "--fix", "--unsafe-fixes", "--show-fixes")[1]
+    shown["api"] = repr(lflint.fix_text(text, name, unsafe=True)[1]) + repr(lflint.lint_text(text, name))
+    return shown
+
+
+def test_a_fixed_secret_is_masked_in_the_diff_and_the_placeholder_shown(cli, tmp_path):
+    (tmp_path / "a.yaml").write_text(spec(f"      password: '{SECRET}'  # {SECRET}\n"))
+    code, out = cli("check", "a.yaml", "--diff", "--unsafe-fixes")
+    assert code == 1 and "-      password: ****\n+      password: '${LF_DB_PASSWORD}'\n" in out
+    assert SECRET[:6] not in out
+    assert cli("check", "a.yaml", "--diff")[1] == "0 fixes would be applied.\n"  # unsafe: only when asked
+    for text in (spec(f"      password: {SECRET}  # a\n"), FLOW.format(ds=f"password: '{SECRET}'", top="")):
+        shown = fix_outputs(cli, tmp_path, "a.yaml", text)
+        assert leaks(shown, SECRET) == [] and "${LF_DB_PASSWORD}" in shown["diff"] + shown["json"]
+        # not its length either: the edit runs to the start of the next line
+        assert fix_outputs(cli, tmp_path, "a.yaml", text.replace(SECRET, SECRET + "0123456789abcdef")) == shown
+
+
+FIX_SHAPES = [  # shapes where a fix replaces or deletes the secret, or edits around it
+    lambda s: spec(f"      password: |\n        {one_line(s)}\n        {one_line(s)}\n\n"),
+    lambda s: spec(f"      password: {yaml_quoted(s)}\n").replace("MRS_RDS_FOR_MYSQL", "ALIYUN_DLF"),  # deleted
+    lambda s: FLOW.format(ds=f"password: {yaml_quoted(s)}", top="").replace("MRS_RDS_FOR_MYSQL", "ALIYUN_DLF"),
+    lambda s: spec(f"      password:\n        {yaml_quoted(s)}  #{one_line(s)}\n      secret_key: {yaml_quoted(s)}\n"),
+    lambda s: spec("      password: *a\n", f"x-copy: {{p: &a {yaml_quoted(s)}}}\n"),  # an alias: no fix
+    lambda s: spec(f"      password: {yaml_quoted(s)}\n").replace(
+        "type: METADATA_MIGRATION", "type: METADATA_DISCOVERY"
+    ),
+]
+
+
+@settings(
+    max_examples=30, deadline=None, suppress_health_check=[HealthCheck.too_slow, HealthCheck.function_scoped_fixture]
+)
+@given(secrets, st.sampled_from(range(len(YAML_SHAPES) + len(FIX_SHAPES) + 2)))
+@example("Qk9W a #, 'b' \"c\"", 0)
+@example("Qk9W\n x", len(YAML_SHAPES))
+def test_no_generated_secret_in_any_output_of_a_fix(cli, tmp_path, secret, shape):
+    shapes = YAML_SHAPES + FIX_SHAPES
+    if shape >= len(shapes):
+        job = json.loads(json.dumps(JOB))
+        job["parameter"]["metadata_migration_parameter"]["datasource_parameter"]["password"] = secret
+        if shape > len(shapes):
+            job["parameter"]["metadata_migration_parameter"]["datasource_type"] = "ALIYUN_DLF"
+        name, text = "a.json", json.dumps(job, ensure_ascii=False, indent=shape - len(shapes) or None) + "\n"
+    else:
+        name, text = "a.yaml", shapes[shape](secret)
+    shown = fix_outputs(cli, tmp_path, name, text)
+    assert [w for w, out in shown.items() if MARK in out] == []
+    fixed = shape >= len(shapes) or 0 <= shape - len(YAML_SHAPES) < 4  # a shape whose secret a fix replaces
+    if fixed and not load_source(text, name)[2]:
+        assert "0 fixes would be applied" not in shown["diff"]

@@ -370,3 +370,32 @@ async def test_fix_all_is_the_buffer_as_check_fix_leaves_it(client: LanguageClie
     assert fix_all.kind == lsp.CodeActionKind.SourceFixAll and fix_all.title == "Fix all lflint findings (2)"
     assert _apply(text, fix_all.edit.changes[uri]) == GOOD.replace("PARQUET", "PARQUET  # keep")
     assert path.read_text() == text  # the buffer is edited by the client, never the file by the server
+
+
+@pytest.mark.asyncio
+async def test_a_literal_secret_gets_its_placeholder_as_an_unsafe_action_that_holds_no_secret(
+    client: LanguageClient, tmp_path
+):
+    secret = "Zq8vK3ySecretValue"
+    text = (
+        "name: migrate_x\ntype: METADATA_MIGRATION\nparameter:\n  metadata_migration_parameter:\n"
+        "    datasource_type: MRS_RDS_FOR_MYSQL\n    datasource_parameter: {jdbc_url: 'jdbc:mysql://h:3306/d', "
+        f"username: u, password: {secret}}}\n    source_catalog: hive\n    target_catalog: hive_lf\n"
+        "    conflict_strategy: UPSERT\n    log_location: obs://corp-logs/migration\n    sync_objects: [DATABASE]\n"
+        "    locations: [{key: hdfs://hacluster/warehouse, value: obs://lake-warehouse/hive}]\n"
+        "    instance_id: 2180518f42b84947b20badfc53981a25\n"
+    )
+    path = tmp_path / "secret.lfjob.yaml"
+    await diagnostics_after(client, lambda: open_doc(client, path, text))
+    uri = path.as_uri()
+    [found] = client.diagnostics[uri]
+    assert found.code == "LF501"
+    actions = await client.text_document_code_action_async(
+        lsp.CodeActionParams(lsp.TextDocumentIdentifier(uri=uri), found.range, lsp.CodeActionContext([found]))
+    )
+    [placeholder] = [a for a in actions if a.title.startswith("Replace")]
+    assert placeholder.title == "Replace the literal secret with ${LF_DB_PASSWORD} (unsafe)"
+    assert not placeholder.is_preferred and "Zq8vK" not in json.dumps([a.title for a in actions])
+    [edit] = placeholder.edit.changes[uri]
+    assert edit.new_text == '"${LF_DB_PASSWORD}"}\n' and edit.range.end == lsp.Position(6, 0)  # not the secret's end
+    assert _apply(text, [edit]) == text.replace(secret, '"${LF_DB_PASSWORD}"')
