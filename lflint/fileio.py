@@ -70,8 +70,6 @@ def write_atomic(path: Path, text: str, mode: int | None = None) -> None:
     """``path`` holds ``text`` or its old content, never half; made as ``open`` would make it (mode 0666 less the
     umask; ``mode``: these permission bits, an edited file's own), through a new temporary file (O_EXCL: never a
     link followed) and a rename."""
-    import secrets  # not on the start path: only a write needs it
-
     path.parent.mkdir(parents=True, exist_ok=True)
     while True:
         temporary = path.parent / f".{path.name}.{os.urandom(4).hex()}.tmp"

@@ -686,14 +686,14 @@ def test_a_deletion_that_covers_a_secret_takes_whole_lines_and_shows_nothing(run
 STRUCTURAL = ("delete `", "replace the literal secret")  # the fixes made from the document (``remedies``)
 
 
-def _check_unsafe_fix(text: str, name: str = "a.lfjob.yaml") -> str:
+def _check_unsafe_fix(text: str, name: str = "a.lfjob.yaml", **settings) -> str:
     """Apply every fix, unsafe ones too: the result loads as well, a second run leaves it byte-identical, every
     byte outside the edits first offered is kept (but for the blanks and the comma next to one: deleting the last
     two members of a flow mapping takes, in its second pass, the comma before the first), and each finding a
     deletion or placeholder fixed is gone."""
-    before = lflint.lint_text(text, name)
-    fixed, left = lflint.fix_text(text, name, unsafe=True)
-    assert lflint.fix_text(fixed, name, unsafe=True)[0] == fixed  # a second --fix is byte-identical
+    before = lflint.lint_text(text, name, **settings)
+    fixed, left = lflint.fix_text(text, name, unsafe=True, **settings)
+    assert lflint.fix_text(fixed, name, unsafe=True, **settings)[0] == fixed  # a second --fix is byte-identical
     assert len(load_source(fixed, name)[2]) <= len(load_source(text, name)[2])  # it loads as well
     source = load_source(text, name)[0]
     kept, start = [], 0
@@ -708,9 +708,9 @@ def _check_unsafe_fix(text: str, name: str = "a.lfjob.yaml") -> str:
     return fixed
 
 
-@pytest.mark.parametrize("example_text", BAD_EXAMPLES)
-def test_applying_unsafe_fixes_to_rule_examples(example_text):  # every bad example of the catalogue
-    _check_unsafe_fix(example_text)
+@pytest.mark.parametrize("example_text, settings", BAD_EXAMPLES)
+def test_applying_unsafe_fixes_to_rule_examples(example_text, settings):  # every bad example of the catalogue
+    _check_unsafe_fix(example_text, **settings)
 
 
 # fields the service ignores in GOOD (LF215, LF306): (key, as YAML, as JSON data)
