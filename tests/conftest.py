@@ -69,3 +69,22 @@ def user_cache_home(tmp_path_factory, monkeypatch):
 
     machine_key.cache_clear()
     return home
+
+
+def user_rule(tmp_path, rule_id, given, then, message=None):
+    """A user rule in tmp_path/policies, switched on by tmp_path/.lflint.toml."""
+    (tmp_path / "policies").mkdir(exist_ok=True)
+    rule = {
+        "id": rule_id,
+        "slug": rule_id.lower(),
+        "severity": "error",
+        "summary": "a policy",
+        "given": given,
+        "then": then,
+        "docs": {"what": "w", "why": "w", "fix": "f"},
+        "examples": {"good": [], "bad": []},
+    }
+    if message:
+        rule["message"] = message
+    (tmp_path / "policies" / f"{rule_id}.yaml").write_text(json.dumps(rule))  # JSON is YAML
+    (tmp_path / ".lflint.toml").write_text('rule-paths = ["policies"]\n')

@@ -5,7 +5,7 @@ from pathlib import Path
 from xml.etree import ElementTree as ET
 
 import pytest
-from conftest import GOOD
+from conftest import GOOD, user_rule
 
 import lflint
 from lflint import lint_text
@@ -18,25 +18,6 @@ MIGRATION = (EXAMPLES / "hive-migration.lfjob.yaml").read_text().replace("${LF_H
 
 def found(text, filename="job.yaml"):
     return [(d.rule, d.line, d.column, d.end_line, d.end_column) for d in lint_text(text, filename)]
-
-
-def user_rule(tmp_path, rule_id, given, then, message=None):
-    """A user rule in tmp_path/policies, switched on by tmp_path/.lflint.toml."""
-    (tmp_path / "policies").mkdir(exist_ok=True)
-    rule = {
-        "id": rule_id,
-        "slug": rule_id.lower(),
-        "severity": "error",
-        "summary": "a policy",
-        "given": given,
-        "then": then,
-        "docs": {"what": "w", "why": "w", "fix": "f"},
-        "examples": {"good": [], "bad": []},
-    }
-    if message:
-        rule["message"] = message
-    (tmp_path / "policies" / f"{rule_id}.yaml").write_text(json.dumps(rule))  # JSON is YAML
-    (tmp_path / ".lflint.toml").write_text('rule-paths = ["policies"]\n')
 
 
 # -- inline suppressions --------------------------------------------------------------------------------------

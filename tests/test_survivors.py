@@ -8,7 +8,7 @@ import subprocess
 from pathlib import Path
 
 import pytest
-from conftest import GOOD, lflint_subprocess
+from conftest import GOOD, lflint_subprocess, user_rule
 
 import lflint
 from lflint import lint_text
@@ -19,21 +19,9 @@ from lflint.rules import load_rule_file
 EXAMPLES = Path(__file__).resolve().parent.parent / "examples"
 
 
-def user_rule(tmp_path, then, given="parameter.metadata_discovery_parameter"):
+def org_rule(tmp_path, then, given="parameter.metadata_discovery_parameter"):
     """User rule ORG001 (no message of its own) in tmp_path/policies, switched on by tmp_path/.lflint.toml."""
-    (tmp_path / "policies").mkdir(exist_ok=True)
-    rule = {
-        "id": "ORG001",
-        "slug": "org001",
-        "severity": "error",
-        "summary": "a policy",
-        "given": given,
-        "then": then,
-        "docs": {"what": "w", "why": "w", "fix": "f"},
-        "examples": {"good": [], "bad": []},
-    }
-    (tmp_path / "policies" / "ORG001.yaml").write_text(json.dumps(rule))  # JSON is YAML
-    (tmp_path / ".lflint.toml").write_text('rule-paths = ["policies"]\n')
+    user_rule(tmp_path, "ORG001", given, then)
 
 
 def org_findings(run_json, name):
@@ -55,7 +43,7 @@ def test_a_long_value_is_shortened_with_an_ellipsis():
 
 
 def test_pattern_messages_of_a_user_rule(run_json, tmp_path):
-    user_rule(tmp_path, {"properties": {"n": {"pattern": "^[a-z]+$"}, "o": {"pattern": "^(x|y)$"}}})
+    org_rule(tmp_path, {"properties": {"n": {"pattern": "^[a-z]+$"}, "o": {"pattern": "^(x|y)$"}}})
     (tmp_path / "a.lfjob.yaml").write_text(GOOD + '    n: ""\n    o: z\n')
     where = "/parameter/metadata_discovery_parameter/"
     assert org_findings(run_json, "a.lfjob.yaml") == [
@@ -69,7 +57,7 @@ def test_pattern_messages_of_a_user_rule(run_json, tmp_path):
 
 
 def test_an_infinity_under_a_key_with_tilde_and_slash(run_json, tmp_path):
-    user_rule(tmp_path, {"properties": {"a~b/c": {"maximum": 5}}})
+    org_rule(tmp_path, {"properties": {"a~b/c": {"maximum": 5}}})
     (tmp_path / "a.lfjob.yaml").write_text(GOOD + "    a~b/c: .inf\n")
     assert org_findings(run_json, "a.lfjob.yaml") == [
         (12, 12, 16, "/parameter/metadata_discovery_parameter/a~0b~1c", "`a~b/c` must be at most 5; found Infinity")
@@ -86,7 +74,7 @@ def test_the_api_module_exports_what_lflint_serves():
 def test_pattern_properties_read_patterns_as_lflint_does_on_both_paths(tmp_path):
     """The reference path (python-jsonschema, which the fast path is tested against) runs lflint's patterns, not
     ``re``: ``$`` is the end of the text, so `x` and a line break is not matched by ``^x$``."""
-    user_rule(tmp_path, {"patternProperties": {"^x$": {}}, "additionalProperties": False})
+    org_rule(tmp_path, {"patternProperties": {"^x$": {}}, "additionalProperties": False})
     rule = load_rule_file(tmp_path / "policies" / "ORG001.yaml", builtin=False)
     data = {"parameter": {"metadata_discovery_parameter": {"x\n": 1, "x": 2}}}
     for fast in (True, False):
@@ -205,7 +193,7 @@ def test_a_secret_that_is_not_a_string_is_never_shown(run, tmp_path):
 
 
 def test_a_fix_writes_only_text_that_reads_as_the_suggestion(run_json, tmp_path):
-    user_rule(tmp_path, {"properties": {"n": {"enum": ["it's", "c\\d"]}}})
+    org_rule(tmp_path, {"properties": {"n": {"enum": ["it's", "c\\d"]}}})
     for value, suggestion, fix in [
         ("'its'", "it's", False),  # it's inside single quotes would end them
         ('"cd"', "c\\d", False),  # a backslash inside double quotes is an escape
@@ -268,7 +256,7 @@ def test_diff_base_is_never_an_option_of_git(run, tmp_path):
 
 
 def test_github_commands_escape_every_line_break_of_a_message(run, tmp_path):
-    user_rule(tmp_path, {"properties": {"n": {"enum": ["x"]}}})
+    org_rule(tmp_path, {"properties": {"n": {"enum": ["x"]}}})
     rule = json.loads((tmp_path / "policies" / "ORG001.yaml").read_text())
     rule["message"] = "one\rtwo\nthree 100% {field}"
     (tmp_path / "policies" / "ORG001.yaml").write_text(json.dumps(rule))
@@ -332,7 +320,7 @@ def test_a_config_file_of_exactly_the_limit_is_read(tmp_path):
 
 
 def test_a_user_rule_message_template_that_is_not_a_string(tmp_path):
-    user_rule(tmp_path, {"properties": {"n": {"x-message": 5, "minLength": 100}}})
+    org_rule(tmp_path, {"properties": {"n": {"x-message": 5, "minLength": 100}}})
     (tmp_path / "a.lfjob.yaml").write_text(GOOD)
     result = lflint_subprocess("check", "a.lfjob.yaml", cwd=tmp_path)
     path = tmp_path / "policies" / "ORG001.yaml"
@@ -342,7 +330,7 @@ def test_a_user_rule_message_template_that_is_not_a_string(tmp_path):
 @pytest.mark.parametrize("first", ["required", "properties"])
 def test_a_user_rule_reports_every_error_after_its_missing_fields(run_json, tmp_path, first):
     then = {"required": ["p", "q"], "properties": {"target_catalog": {"maxLength": 2}}}
-    user_rule(tmp_path, {k: then[k] for k in sorted(then, key=lambda k: k != first)})
+    org_rule(tmp_path, {k: then[k] for k in sorted(then, key=lambda k: k != first)})
     (tmp_path / "a.lfjob.yaml").write_text(GOOD)
     assert sorted(m for *_, m in org_findings(run_json, "a.lfjob.yaml")) == [
         "`parameter.metadata_discovery_parameter` is missing required fields `p` and `q`",
@@ -351,7 +339,7 @@ def test_a_user_rule_reports_every_error_after_its_missing_fields(run_json, tmp_
 
 
 def test_an_invalid_user_rule_names_where(tmp_path):
-    user_rule(tmp_path, {})
+    org_rule(tmp_path, {})
     rule = json.loads((tmp_path / "policies" / "ORG001.yaml").read_text())
     rule["docs"]["why"] = 1
     (tmp_path / "policies" / "ORG001.yaml").write_text(json.dumps(rule))
