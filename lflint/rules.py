@@ -260,13 +260,14 @@ def builtin_rules() -> tuple[Rule, ...]:
 
 
 def rules_digest(files: list[Path], raws: list[bytes]) -> str:
-    """What the bundle was made from: each built-in rule file's name and bytes."""
-    import hashlib
+    """What the bundle was made from: each built-in rule file's name and bytes. A CRC, not a cryptographic hash: it
+    tells a stale bundle from a current one (both ship together), and hashlib would load OpenSSL (4 MB) at start."""
+    import zlib
 
-    digest = hashlib.sha256()
+    digest = 0
     for path, raw in zip(files, raws, strict=True):
-        digest.update(f"{path.name}\0{len(raw)}\0".encode() + raw)
-    return digest.hexdigest()
+        digest = zlib.crc32(f"{path.name}\0{len(raw)}\0".encode() + raw, digest)
+    return f"{digest:08x}"
 
 
 def bundle_json() -> str:
