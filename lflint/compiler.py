@@ -22,6 +22,52 @@ _SURROGATE = re.compile("[\ud800-\udfff]")
 BACKTRACK_LIMIT = 10_000  # steps of one match with look-around or back-references: about a millisecond
 
 
+def jsonschema_rs():
+    """The jsonschema_rs module. Its start-up calls ``email.utils.parsedate_to_datetime`` once, for the build
+    time it shows in ``__build__``, and importing ``email.utils`` (sockets, random, the email package: about a
+    tenth of lflint's start) is spared: that one call gets the same datetime from ``_build_time``."""
+    import sys
+
+    if "jsonschema_rs" not in sys.modules and "email.utils" not in sys.modules:
+        import types
+
+        stand_in = types.ModuleType("email.utils")
+        stand_in.parsedate_to_datetime = _build_time
+        sys.modules["email.utils"] = stand_in
+        try:
+            import jsonschema_rs
+        finally:
+            if sys.modules.get("email.utils") is stand_in:
+                del sys.modules["email.utils"]
+    import jsonschema_rs
+
+    return jsonschema_rs
+
+
+_MONTHS = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
+
+
+def _build_time(text: str):
+    """``email.utils.parsedate_to_datetime`` of a date as jsonschema_rs's build writes it (``Sun, 8 Nov 2026
+    16:26:25 +0000``); other text is read by the real function."""
+    import datetime
+
+    try:
+        _, day, month, year, clock, zone = text.split(" ")
+        hour, minute, second = clock.split(":")
+        if zone != "+0000":
+            raise ValueError(zone)
+        when = (int(year), _MONTHS.index(month) + 1, int(day), int(hour), int(minute), int(second))
+        return datetime.datetime(*when, tzinfo=datetime.timezone.utc)
+    except ValueError:
+        import sys
+
+        sys.modules.pop("email.utils", None)
+        from email.utils import parsedate_to_datetime
+
+        return parsedate_to_datetime(text)
+
+
 def refuse(uri: str) -> Any:
     """The retriever of every schema: lflint never fetches one."""
     raise ValueError(f"lflint never fetches schemas: {uri!r} is not retrieved")
@@ -30,24 +76,20 @@ def refuse(uri: str) -> Any:
 def compile_schema(schema: Any, linear: bool = False):
     """jsonschema-rs's validator of a Draft 2020-12 schema, offline and with bounded patterns; ``linear``: refuse
     (``jsonschema_rs.ValidationError``) a pattern with look-around or back-references, as for users' patterns."""
-    import jsonschema_rs
-
-    options = (
-        jsonschema_rs.RegexOptions() if linear else jsonschema_rs.FancyRegexOptions(backtrack_limit=BACKTRACK_LIMIT)
-    )
-    return jsonschema_rs.Draft202012Validator(schema, retriever=refuse, pattern_options=options)
+    rs = jsonschema_rs()
+    options = rs.RegexOptions() if linear else rs.FancyRegexOptions(backtrack_limit=BACKTRACK_LIMIT)
+    return rs.Draft202012Validator(schema, retriever=refuse, pattern_options=options)
 
 
 def pattern_error(pattern: str) -> str | None:
     """Why lflint will not run ``pattern`` of a user's, or None."""
-    import jsonschema_rs
-
+    error = jsonschema_rs().ValidationError
     try:
         compile_schema({"pattern": pattern}, linear=True)
-    except jsonschema_rs.ValidationError:
+    except error:
         try:
             compile_schema({"pattern": pattern})
-        except jsonschema_rs.ValidationError:
+        except error:
             return "not a regular expression lflint can run (JSON Schema's ECMA-262 dialect)"
         if not re.search(r"\(\?<?[=!]|\\[1-9]|\\k<", pattern):  # runs, but not in linear time: too large
             return (

@@ -223,13 +223,11 @@ def _validate_then(path: Path, then: dict) -> None:
             f"{path}: `then` combines unevaluatedProperties with patternProperties, which lflint "
             "cannot run in bounded time: use additionalProperties"
         )
-    import jsonschema_rs
-
-    from .compiler import compile_schema, pattern_error
+    from .compiler import compile_schema, jsonschema_rs, pattern_error
 
     try:
         compile_schema(then, linear=True)
-    except (jsonschema_rs.ValidationError, ValueError) as exc:
+    except (jsonschema_rs().ValidationError, ValueError) as exc:
         message = getattr(exc, "message", None) or str(exc)
         pattern = getattr(exc, "instance", None)
         problem = pattern_error(pattern) if isinstance(pattern, str) else None
