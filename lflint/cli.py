@@ -393,11 +393,12 @@ def _printable(report: str) -> str:
 def _pieces(fmt: str, diagnostics, lines, colour: bool, shown: int):
     """The report of one file's ``diagnostics`` in a format that streams (``STREAMED``), piece by piece; ``lines``:
     its excerpt lines by number; ``shown``: how many findings the report has printed before them."""
-    from .report import json as json_report
-    from .report import text
-
     if fmt == "text":
+        from .report import text
+
         return (text.block(d, lines.get(d.line), colour) for d in diagnostics)
+    from .report import json as json_report
+
     return (json_report.entry(d, index) for index, d in enumerate(diagnostics, shown))
 
 
