@@ -24,8 +24,8 @@ BACKTRACK_LIMIT = 10_000  # steps of one match with look-around or back-referenc
 
 def jsonschema_rs():
     """The jsonschema_rs module. Its start-up calls ``email.utils.parsedate_to_datetime`` once, for the build
-    time it shows in ``__build__``, and importing ``email.utils`` (sockets, random, the email package: about a
-    tenth of lflint's start) is spared: that one call gets the same datetime from ``_build_time``."""
+    time it shows in ``__build__``; importing ``email.utils`` (sockets, random, the email package: 7 % of a
+    one-file run, 1.5 MB) is spared, and that one call gets the same datetime from ``_build_time``."""
     import sys
 
     if "jsonschema_rs" not in sys.modules and "email.utils" not in sys.modules:
