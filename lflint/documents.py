@@ -885,10 +885,51 @@ def _build(
         for event in events:
             kind = type(event)
             if kind is scalar_event:
-                value = scalar(event)
-                span = Span(rng(event))
-                start = event.start_mark.index
-                if glued and start and text[start - 1] == "?" and event.value and not event.style and event.implicit[0]:
+                plain = event.implicit[0]
+                if plain and not event.tag and not restore:  # most scalars: inline, as `scalar` would read them
+                    value = event.value
+                    if value:
+                        try:
+                            value = resolve_plain(value)
+                        except TooManyDigits:
+                            raise _Abort(Problem("LF008", _too_many_digits(), rng(event), index)) from None
+                    else:
+                        value = None
+                else:
+                    value = scalar(event)
+                mark, end = event.start_mark, event.end_mark
+                start = mark.index
+                line, col = mark.line + 1, mark.column + 1
+                span = Span(
+                    (line, col, line, col + 1) if start == end.index else (line, col, end.line + 1, end.column + 1)
+                )
+                frame = stack[-1] if stack else None
+                if frame is not None and not (glued and start and text[start - 1] == "?"):
+                    # the common cases of `add`, inline: a list item, a mapping's string key, a mapping's value
+                    key = frame.key
+                    if not frame.is_map:
+                        frame.size += 1
+                        frame.data.append(value)
+                        frame.span.children.append(span)
+                    elif (
+                        key is None and not frame.key_is_merge and type(value) is str and not (plain and value == "<<")
+                    ):
+                        frame.size += 1
+                        frame.key, frame.key_range = value, span.range
+                    elif key is not None and key is not _DROPPED and key not in frame.data:
+                        frame.size += 1
+                        span.key = frame.key_range
+                        if is_secret_key(key):
+                            _record_secret(found, key, span, frame.key_range)
+                        frame.data[key] = value
+                        frame.span.children[key] = span
+                        frame.key = None
+                    else:
+                        add(value, span, 1, plain and event.value == "<<" and frame.is_map and key is None)
+                    if event.anchor:
+                        anchors[event.anchor] = (value, span, 1)
+                    continue
+                if glued and start and text[start - 1] == "?" and event.value and not event.style and plain:
                     # YAML 1.2 takes `?` for a key indicator only before a blank: `[?x]` and `{?x: 1}` hold "?x"
                     value = "?" + event.value
                     line, col, end_line, end_col = span.range
