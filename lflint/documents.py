@@ -598,6 +598,8 @@ def resolve_plain(text: str) -> Any:
         return None
     if text in _BOOL:
         return _BOOL[text]
+    if len(text) < 19 and text.isdigit() and text.isascii():  # a small decimal integer, the usual number (`0777`: 777)
+        return int(text)
     first = text[0]
     if first in _NUMBER_START and _INT.fullmatch(text):
         digits = text.replace("_", "")
