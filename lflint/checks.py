@@ -140,7 +140,7 @@ _IP_ADDRESS = re.compile(r"[0-9]{1,3}(\.[0-9]{1,3}){3}")
 
 def bucket_problem(bucket: str) -> str | None:
     """Why ``bucket`` is not a valid OBS bucket name (OBS naming rules), or None."""
-    for index, char in enumerate(bucket, 1):
+    for index, char in () if _BUCKET_CHARACTERS.issuperset(bucket) else enumerate(bucket, 1):
         if char not in _BUCKET_CHARACTERS:
             what = (
                 f"uppercase `{char}`"

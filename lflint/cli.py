@@ -258,9 +258,11 @@ def check(
         if result.note:
             errors.append(f"lflint: {result.name}: {result.note}")
         fixed.extend(result.fixed)
-        fixable.update(d.fix.applicability for d in result.diagnostics if d.fix)
         files += 1
         cached += result.cached
+        if stream and not result.diagnostics:  # most files: nothing to count or print
+            continue
+        fixable.update(d.fix.applicability for d in result.diagnostics if d.fix)
         severities.update(d.severity for d in result.diagnostics)
         per_rule.update((d.rule, d.name) for d in result.diagnostics)
         failed = failed or any(runner.fails(d) for d in result.diagnostics)

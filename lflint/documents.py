@@ -576,6 +576,8 @@ _FLOAT = re.compile(
     re.X,
 )
 _NUMBER_START = frozenset("-+0123456789")
+# the first characters of every plain scalar that reads as something else than its text (null, a boolean, a number)
+_MAY_RESOLVE = frozenset("~nNtTfF.") | _NUMBER_START | {""}
 _INT_BASES = {"0b": 2, "0o": 8, "0x": 16}
 
 
@@ -590,10 +592,14 @@ def _ten_to(power: int) -> int:
 
 def resolve_plain(text: str) -> Any:
     """A plain (unquoted, untagged) scalar's value under YAML 1.2: timestamps stay strings (JSON has no dates)."""
+    if text[:1] not in _MAY_RESOLVE:
+        return text
     if text in _NULL:
         return None
     if text in _BOOL:
         return _BOOL[text]
+    if len(text) < 19 and text.isdigit() and text.isascii():  # a small decimal integer, the usual number (`0777`: 777)
+        return int(text)
     first = text[0]
     if first in _NUMBER_START and _INT.fullmatch(text):
         digits = text.replace("_", "")
@@ -885,10 +891,52 @@ def _build(
         for event in events:
             kind = type(event)
             if kind is scalar_event:
-                value = scalar(event)
-                span = Span(rng(event))
-                start = event.start_mark.index
-                if glued and start and text[start - 1] == "?" and event.value and not event.style and event.implicit[0]:
+                plain = event.implicit[0]
+                value = event.value
+                if not (plain and not event.tag and not restore):
+                    value = scalar(event)
+                elif not value:
+                    value = None
+                elif value[0] in _MAY_RESOLVE:  # most scalars read as the string written: no call for them
+                    try:
+                        value = resolve_plain(value)
+                    except TooManyDigits:
+                        raise _Abort(Problem("LF008", _too_many_digits(), rng(event), index)) from None
+                mark, end = event.start_mark, event.end_mark
+                start = mark.index
+                line, col = mark.line + 1, mark.column + 1
+                where = (line, col, line, col + 1) if start == end.index else (line, col, end.line + 1, end.column + 1)
+                frame = stack[-1] if stack else None
+                if frame is not None and not (glued and start and text[start - 1] == "?"):
+                    # the common cases of `add`, inline: a mapping's string key, a mapping's value, a list item
+                    key = frame.key
+                    if not frame.is_map:
+                        span = Span(where)
+                        frame.size += 1
+                        frame.data.append(value)
+                        frame.span.children.append(span)
+                    elif (
+                        key is None and not frame.key_is_merge and type(value) is str and not (plain and value == "<<")
+                    ):
+                        span = None  # a key's range is all it keeps
+                        frame.size += 1
+                        frame.key, frame.key_range = value, where
+                    elif key is not None and key is not _DROPPED and key not in frame.data:
+                        span = Span(where, frame.key_range)
+                        frame.size += 1
+                        if is_secret_key(key):
+                            _record_secret(found, key, span, frame.key_range)
+                        frame.data[key] = value
+                        frame.span.children[key] = span
+                        frame.key = None
+                    else:
+                        span = Span(where)
+                        add(value, span, 1, plain and event.value == "<<" and frame.is_map and key is None)
+                    if event.anchor:
+                        anchors[event.anchor] = (value, span or Span(where), 1)
+                    continue
+                span = Span(where)
+                if glued and start and text[start - 1] == "?" and event.value and not event.style and plain:
                     # YAML 1.2 takes `?` for a key indicator only before a blank: `[?x]` and `{?x: 1}` hold "?x"
                     value = "?" + event.value
                     line, col, end_line, end_col = span.range

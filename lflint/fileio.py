@@ -38,22 +38,23 @@ def read_regular(path: Path, limit: int, follow: bool = True) -> bytes | str:
         if stat.S_ISLNK(mode):
             return "a link, which is not followed here"
         return _not_regular(mode) or f"cannot read file: {reason}"
-    mode = os.fstat(fd).st_mode
-    if stat.S_ISDIR(mode):  # opens on Linux, but open() below would raise
+    try:
+        mode = os.fstat(fd).st_mode
+        if stat.S_ISDIR(mode):
+            return "cannot read file: is a directory"
+        return _not_regular(mode) or _read_at_most(fd, limit + 1)
+    except OSError as exc:  # e.g. /proc/self/mem: EIO
+        return f"cannot read file: {(exc.strerror or str(exc)).lower()}"
+    finally:
         os.close(fd)
-        return "cannot read file: is a directory"
-    with open(fd, "rb") as fh:
-        try:
-            return _not_regular(mode) or _read_at_most(fh, limit + 1)
-        except OSError as exc:  # e.g. /proc/self/mem: EIO
-            return f"cannot read file: {(exc.strerror or str(exc)).lower()}"
 
 
-def _read_at_most(fh, size: int) -> bytes:
-    """Up to ``size`` bytes of ``fh``, read a chunk at a time: ``fh.read(size)`` would first allocate ``size``
-    bytes, a MemoryError for a small file under a large limit (a ``max-file-size`` of 1 TB)."""
+def _read_at_most(fd: int, size: int) -> bytes:
+    """Up to ``size`` bytes of ``fd``, read a chunk at a time (``os.read``: no file object for a 2 KB file): one
+    read of ``size`` bytes would first allocate them, a MemoryError for a small file under a large limit (a
+    ``max-file-size`` of 1 TB)."""
     chunks = []
-    while size > 0 and (chunk := fh.read(min(size, 1 << 20))):
+    while size > 0 and (chunk := os.read(fd, min(size, 1 << 20))):
         chunks.append(chunk)
         size -= len(chunk)
     return b"".join(chunks)

@@ -127,6 +127,7 @@ class Runner:
         self._with_overrides: dict[Settings, Settings] = {}  # a config file's settings -> with the overrides
         self._rule_files: dict[Settings, tuple] = {}  # settings -> the user's rule files, as first seen
         self._settings_keys: dict[Settings, str] = {}  # settings -> what the cache keys them by
+        self._in_directory: dict[str, Settings] = {}  # a file's directory, as its name gives it -> its settings
         if self.config:
             load_config(self.config.resolve())  # fail early on a broken --config
         self.cache = None
@@ -140,8 +141,15 @@ class Runner:
     # -- settings ------------------------------------------------------------------------------------------------
 
     def settings_for(self, path: Path) -> Settings:
-        """The settings of the file at ``path`` (``-`` and ``<string>`` are in the working directory)."""
-        return self.settings_in(path.parent if path.name else Path.cwd())
+        """The settings of the file at ``path`` (``-`` and ``<string>`` are in the working directory); looked up
+        once per directory in a run (a config file is read again by the next Runner, not by every file's lookup)."""
+        if not path.name:
+            return self.settings_in(Path.cwd())
+        directory = os.path.dirname(str(path))  # a Path's text: `path.parent` and hashing it cost 5 µs a file
+        settings = self._in_directory.get(directory)
+        if settings is None:
+            settings = self._in_directory[directory] = self.settings_in(path.parent)
+        return settings
 
     def settings_in(self, directory: Path) -> Settings:
         """The settings of the files in ``directory``: ``--isolated``'s defaults, ``--config``'s file or the
@@ -211,7 +219,7 @@ class Runner:
             return self._fix_file(path, raw, settings)
         if self.cache is None:  # (the cache keys the bytes) not kept while the file is linted: 7 MB in a long stream
             raw = _decoded(raw, settings.max_file_size)
-        return self.check_bytes(raw, str(path))
+        return self.check_bytes(raw, str(path), settings)
 
     # -- fixing --------------------------------------------------------------------------------------------------
 
@@ -281,11 +289,12 @@ class Runner:
         found = self.linter_for(settings).diagnostic(rule_id, file=name, message=message)
         return [found] if found else []
 
-    def check_bytes(self, raw: bytes, name: str) -> FileResult:
-        """``check_file`` of bytes already read; an internal error (a bug) while linting them becomes the file's
-        finding (LF010) and ``error``, so that the run goes on with the other files."""
+    def check_bytes(self, raw: bytes, name: str, settings: Settings | None = None) -> FileResult:
+        """``check_file`` of bytes already read (``settings``: those of ``name``, when known); an internal error (a
+        bug) while linting them becomes the file's finding (LF010) and ``error``, so that the run goes on with the
+        other files."""
         try:
-            return self._check_bytes(raw, name)
+            return self._check_bytes(raw, name, settings)
         except (ConfigError, RuleError):
             raise
         except Exception as exc:  # noqa: BLE001 - one hostile file costs its own findings, never the run's
@@ -294,8 +303,8 @@ class Runner:
                 name, self._file_finding(self.settings_for(Path(name)), name, "LF010", error), error=error
             )
 
-    def _check_bytes(self, raw: bytes, name: str) -> FileResult:
-        settings = self.settings_for(Path(name))
+    def _check_bytes(self, raw: bytes, name: str, settings: Settings | None) -> FileResult:
+        settings = settings or self.settings_for(Path(name))
         key = None
         if self.cache is not None:
             from .cache import file_key
@@ -338,10 +347,10 @@ class Runner:
                 _start_worker,
                 (self.config, self.isolated, self.overrides, self.cache is not None, self.linter, self.diff),
             )
-            # files go to the workers and results come back in batches: fewer round trips between processes
-            # (a fifth of the parent's CPU time at 5,000 files); a short list keeps small batches to keep both busy
-            batch = 64 if len(head) == PARALLEL_FROM else 8
-            results = pool.imap(_worker_check, chain(head, files), chunksize=batch)
+            # files go to the workers and results come back in batches: fewer round trips between processes; a short
+            # list keeps small batches to keep every worker busy to its end
+            many = len(head) == PARALLEL_FROM
+            results = _in_order(pool, chain(head, files), 16 if many else 8, MAX_BATCH if many else 8)
         try:
             for result in results:
                 if self.cache is not None and result.key is not None:
@@ -450,5 +459,42 @@ def _start_worker(config, isolated, overrides, cache, linter, diff) -> None:
     _worker = Runner(config, isolated, overrides, cache, linter, diff)
 
 
-def _worker_check(path: Path) -> FileResult:
-    return _worker.check_file(path)
+def _worker_check(paths: list[str | Refused]) -> list[FileResult | None]:
+    """A worker's results for a batch of files: None for a clean file (``_in_order`` makes it again)."""
+    return [_worker_result(path) for path in paths]
+
+
+def _worker_result(path: str | Refused) -> FileResult | None:
+    if not isinstance(path, str):
+        return _worker.check_file(path)
+    result = _worker.check_file(Path(path))
+    return None if result == _clean(path) else result
+
+
+def _clean(name: str) -> FileResult:
+    return FileResult(name, [])
+
+
+MAX_BATCH = 256  # files a worker lints in one task, once the first batches have started every worker
+
+
+def _in_order(pool, paths: Iterator[Path | Refused], batch: int, most: int) -> Iterator[FileResult]:
+    """The workers' results for ``paths``, in order. The parent shares the cores with the workers, so it does
+    little per file: batches grow from ``batch`` to ``most`` files (each task costs the pool's threads in the
+    parent about a millisecond of CPU), a path travels as its text (a ``Path`` pickles through a Python call), and
+    a clean file's result does not travel at all (the parent makes it from the path it sent)."""
+    from collections import deque
+
+    sent: deque = deque()
+
+    def batches() -> Iterator[list[str | Refused]]:
+        nonlocal batch
+        while chunk := list(islice(paths, batch)):
+            sent.extend(chunk)
+            yield [str(p) if isinstance(p, Path) else p for p in chunk]
+            batch = min(2 * batch, most)
+
+    for results in pool.imap(_worker_check, batches()):
+        for result in results:
+            path = sent.popleft()
+            yield _clean(str(path)) if result is None else result  # None: the clean file sent as `str(path)`

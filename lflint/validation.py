@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Iterable
+from functools import cache
 from typing import Any, NamedTuple
 
 from .documents import join_pointer, split_pointer
@@ -217,7 +218,7 @@ def at_given(given: str, schema: dict) -> dict:
 def select(data: Any, given: str) -> list[tuple[str, Any]]:
     """The (pointer, value) pairs a dotted ``given`` path names; ``*`` matches any key or item."""
     nodes = [("", data)]
-    for part in given.split(".") if given else ():
+    for part, token in _steps(given):
         following = []
         for pointer, value in nodes:
             if part == "*" and isinstance(value, dict):
@@ -225,6 +226,14 @@ def select(data: Any, given: str) -> list[tuple[str, Any]]:
             elif part == "*" and isinstance(value, list):
                 following.extend((join_pointer(pointer, i), v) for i, v in enumerate(value))
             elif isinstance(value, dict) and part in value:
-                following.append((join_pointer(pointer, part), value[part]))
+                following.append((pointer + token, value[part]))
+        if not following:
+            return following
         nodes = following
     return nodes
+
+
+@cache
+def _steps(given: str) -> tuple[tuple[str, str], ...]:
+    """The parts of a dotted ``given`` path, each with its pointer token (every document is selected from)."""
+    return tuple((part, join_pointer("", part)) for part in given.split(".")) if given else ()

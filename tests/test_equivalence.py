@@ -263,3 +263,80 @@ def test_values_jsonschema_rs_cannot_take_anywhere(spec, field, value):
     spec[field] = value
     next(iter(spec["parameter"].values()))["execute_day"] = value
     assert findings(FAST, spec) == findings(REFERENCE, spec)
+
+
+# Plain scalars the loader reads without its resolver (first character) or with its shortcuts (small decimal
+# integers), beside ones that only look so: each must read as YAML 1.2 reads it (ruamel.yaml), at the same place.
+PLAIN_KEYS = ["name", "t", "f", "n", "yes", "on", "no", "nan", "Null1", "~x", "0x", "1_a", ".x", "tru", "-x", "_k"]
+PLAIN_VALUES = [
+    *PLAIN_KEYS,
+    "0",
+    "00",
+    "0777",
+    "123456789012345678",
+    "1234567890123456789",
+    "12345678901234567890",
+    "1_000",
+    "0b1",
+    "-7",
+    "+7",
+    "1e3",
+    "\u0663",
+    "1\u0663",
+    "0\uff11\uff12",
+    "1\u00b2",
+    "True",
+    "true",
+    "null",
+    "~",
+    ".5",
+    ".inf",
+    "",
+]
+plain_keys = st.sampled_from(PLAIN_KEYS)
+plain_values = st.sampled_from(PLAIN_VALUES)
+plain_trees = st.recursive(
+    plain_values,
+    lambda inner: st.lists(inner, min_size=1, max_size=3) | st.dictionaries(plain_keys, inner, min_size=1, max_size=4),
+    max_leaves=12,
+)
+
+
+def plain_yaml(value, indent=0) -> str:
+    """``value`` as block YAML with every key and scalar written plain (an empty string: an empty value)."""
+    pad = " " * indent
+    if isinstance(value, dict):
+        return "".join(f"\n{pad}{k}:{plain_yaml(v, indent + 2)}" for k, v in value.items())
+    if isinstance(value, list):
+        return "".join(f"\n{pad}-{plain_yaml(v, indent + 2)}" for v in value)
+    return f" {value}" if value else ""
+
+
+def places(node, span, found):
+    """(path, where lflint puts it, where ruamel.yaml puts it) of every key and value under a round-trip ``node``."""
+    if isinstance(node, dict):
+        for key, child in node.items():
+            line, col = node.lc.key(key)
+            found.append((("key", key), span.children[key].key[:2], (line + 1, col + 1)))
+            line, col = node.lc.value(key)
+            if child is not None:  # an empty value: libyaml places it where it would stand, ruamel.yaml after
+                found.append((("value", key), span.children[key].range[:2], (line + 1, col + 1)))
+            places(child, span.children[key], found)
+    elif isinstance(node, list):
+        for index, child in enumerate(node):
+            line, col = node.lc.item(index)
+            if child is not None:
+                found.append((("item", index), span.children[index].range[:2], (line + 1, col + 1)))
+            places(child, span.children[index], found)
+    return found
+
+
+@settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(st.dictionaries(plain_keys, plain_trees, min_size=1, max_size=5))
+def test_plain_scalars_read_as_yaml_1_2_reads_them_at_their_places(spec):
+    yaml_text = plain_yaml(spec).lstrip("\n") + "\n"
+    docs, problems = load(yaml_text, "job.yaml")
+    reference = ruamel_load(yaml_text)
+    assert problems == [] and json.dumps(docs[0].data) == json.dumps(plain(reference))
+    for where, ours, theirs in places(reference, docs[0].root, []):
+        assert ours == theirs, (where, yaml_text)
