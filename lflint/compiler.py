@@ -33,6 +33,7 @@ def jsonschema_rs():
 
         stand_in = types.ModuleType("email.utils")
         stand_in.parsedate_to_datetime = _build_time
+        stand_in.__getattr__ = _real_email_utils  # anything else a newer jsonschema_rs asks for is the real one
         sys.modules["email.utils"] = stand_in
         try:
             import jsonschema_rs
@@ -55,17 +56,21 @@ def _build_time(text: str):
     try:
         _, day, month, year, clock, zone = text.split(" ")
         hour, minute, second = clock.split(":")
-        if zone != "+0000":
+        if zone != "+0000" or len(year) != 4 or year < "1000":  # (email.utils reads a year < 100 as 19xx)
             raise ValueError(zone)
         when = (int(year), _MONTHS.index(month) + 1, int(day), int(hour), int(minute), int(second))
         return datetime.datetime(*when, tzinfo=datetime.timezone.utc)
     except ValueError:
-        import sys
+        return _real_email_utils("parsedate_to_datetime")(text)
 
-        sys.modules.pop("email.utils", None)
-        from email.utils import parsedate_to_datetime
 
-        return parsedate_to_datetime(text)
+def _real_email_utils(name: str):
+    """``email.utils.<name>`` of the real module, which takes the stand-in's place from then on."""
+    import importlib
+    import sys
+
+    sys.modules.pop("email.utils", None)
+    return getattr(importlib.import_module("email.utils"), name)
 
 
 def refuse(uri: str) -> Any:

@@ -1,6 +1,7 @@
 """Start-up: what a one-file run (a pre-commit hook) loads. A clean file's check imports nothing it does not use
 (docs/performance.md, "Start-up"); the cheaper ways it avoids them give the same answers."""
 
+import datetime
 import json
 import subprocess
 import sys
@@ -77,3 +78,42 @@ def _close_by_difflib(folded: str) -> bool:
 @example("")
 def test_keys_close_to_a_secret_name_are_those_difflib_finds(folded):
     assert secrets._close(folded) == _close_by_difflib(folded)
+
+
+# jsonschema_rs started without email.utils (compiler.jsonschema_rs): its build time is the same datetime, and
+# whatever else a newer release asks of email.utils is the real module's.
+STAND_IN = """
+import sys
+from lflint import compiler
+rs = compiler.jsonschema_rs()
+spared = "email.utils" not in sys.modules
+built = rs.jsonschema_rs.__build__["info-time"]
+from email.utils import parsedate_to_datetime, formatdate
+sys.modules.pop("email.utils")
+stand_in = __import__("types").ModuleType("email.utils")
+stand_in.__getattr__ = compiler._real_email_utils
+sys.modules["email.utils"] = stand_in
+from email.utils import formatdate as forwarded
+same = built == parsedate_to_datetime(built.strftime("%a, %d %b %Y %H:%M:%S +0000"))
+print(spared, same, forwarded(0) == formatdate(0))
+"""
+
+
+def test_jsonschema_rs_starts_without_email_utils_and_gets_the_same_answers():
+    done = subprocess.run([sys.executable, "-c", STAND_IN], capture_output=True, text=True, timeout=60)
+    assert done.stdout.split() == ["True", "True", "True"], done.stderr
+
+
+UTC = datetime.timezone.utc
+
+
+@given(st.datetimes(timezones=st.just(UTC)))
+@example(datetime.datetime(99, 1, 1, tzinfo=UTC))  # email.utils reads the year 0099 as 1999
+@example(datetime.datetime(2026, 11, 8, 16, 26, 25, tzinfo=UTC))
+def test_the_stand_in_reads_a_build_time_as_email_utils_does(when):
+    from email.utils import format_datetime, parsedate_to_datetime
+
+    from lflint import compiler
+
+    for text in (format_datetime(when.replace(microsecond=0)), "Sun, 8 Nov 2026 16:26:25 -0500"):
+        assert compiler._build_time(text) == parsedate_to_datetime(text)
