@@ -1,16 +1,22 @@
-"""The optional findings cache (``--cache`` or ``cache = true``), after ruff's.
+"""The optional findings cache (``--cache`` or ``cache = true``), after ruff's and git's index.
 
-One JSON file per lflint version under the cache directory maps each linted path to a key and its findings. The
-key hashes the file's bytes and everything else the findings depend on: the effective settings, the rule files
-and the job schema (a new lflint version also starts a new file). An unchanged repository is re-linted at the cost of
-reading and hashing its files. The file is read once and written back only when something changed, through a temporary
-file and an atomic rename, so concurrent runs (two pre-commit hooks) never see half a file: the last one wins.
+One JSON file per lflint version under the cache directory maps each linted path, per set of settings, to what it
+was when linted and its findings. The settings key hashes everything besides the file that the findings depend on:
+the effective settings, the rule files and the job schema (a new lflint version also starts a new file). A file is
+unchanged when its size, its modification and change times, its inode and its device are those recorded (as git
+and ruff decide it): it is not even read. Else its bytes are hashed and compared with the hash recorded, so that a
+touched file, a file replaced by a rename or a cache moved to another checkout costs a read, never a wrong answer.
+A file changed just before its entry was made could change again, unseen, within the same timestamp (git's "racy
+clean" case): such an entry records no times, so the next run hashes the file (``Cache.settled``). The file is
+read once and written back only when something changed, through a temporary file and an atomic rename, so
+concurrent runs (two pre-commit hooks) never see half a file: the last one wins.
 
 The cache directory may come from anywhere (a CI cache restored from another branch, a directory committed to the
-repository), so what is read back is trusted only as far as it proves itself (docs/security.md, "Cache"): each
-entry carries an HMAC made with a secret kept in the user's cache directory (``machine_key``), never in the
-repository, and is validated like input (types, ranges, rules the run knows, their severities); anything else is a
-miss. Links are never followed there, and the cache holds no source text: excerpts are read again from the file.
+repository), so what is read back is trusted only as far as it proves itself (docs/security.md, "Cache"): the file
+carries an HMAC of its entries made with a secret kept in the user's cache directory (``machine_key``), never in
+the repository, and each entry is validated like input (types, ranges, rules the run knows, their severities);
+anything else is a miss. Links are never followed there, and the cache holds no source text: the lines of a
+finding's excerpt are read again from the file (``Cache.get``'s ``plain``).
 """
 
 from __future__ import annotations
@@ -21,6 +27,7 @@ import hmac
 import json
 import os
 import stat
+import time
 from functools import cache
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -33,10 +40,16 @@ from .rules import JOB_SCHEMA, RULES_DIR, RuleError
 
 if TYPE_CHECKING:
     from .engine import Linter
+    from .secrets import Excerpt
 
 _NOFOLLOW = getattr(os, "O_NOFOLLOW", 0)
 KEY_BYTES = 32
 MAX_CACHE_BYTES = 128 * 1024**2  # a cache file larger than this (a forged or broken one) is not read: a miss
+# A file's times are trusted only when older than the run's start by more than the filesystem's clock may lag and
+# round (a coarse kernel clock: a tick; whole seconds, even two, on FAT or HFS+)
+RACY_NS = 100_000_000
+RACY_COARSE_NS = 3_000_000_000
+_SECOND = 1_000_000_000
 
 
 def settings_key(settings: Settings) -> str:
@@ -49,8 +62,8 @@ def settings_key(settings: Settings) -> str:
     return digest.hexdigest()
 
 
-def file_key(raw: bytes, settings_hash: str) -> str:
-    return hashlib.sha256(raw + settings_hash.encode()).hexdigest()
+def content_key(raw: bytes) -> str:
+    return hashlib.sha256(raw).hexdigest()
 
 
 def user_cache_dir() -> Path:
@@ -61,8 +74,8 @@ def user_cache_dir() -> Path:
 
 @cache
 def machine_key() -> bytes | None:
-    """The secret that signs cache entries: 32 random bytes in the user's cache directory (0600), made once per
-    user; None (so no cache) when it cannot be made or read safely."""
+    """The secret that signs the cache: 32 random bytes in the user's cache directory (0600), made once per user;
+    None (so no cache) when it cannot be made or read safely."""
     import secrets
     import tempfile
 
@@ -146,43 +159,81 @@ def _fix_of(fields) -> Fix | None:
     return Fix(fields[0], fields[1], tuple(Edit(*e) for e in edits))
 
 
+def _signed(raw: bytes, secret: bytes) -> dict:
+    """The entries of a cache file (``["HMAC", ENTRIES]``: the HMAC-SHA256 of the text of ENTRIES, in hex) whose
+    signature is this user's; else none."""
+    raw = raw.rstrip()
+    body = raw[68:-1]
+    if raw[:2] != b'["' or raw[66:68] != b'",' or raw[-1:] != b"]":
+        return {}
+    if not hmac.compare_digest(raw[2:66], hmac.digest(secret, body, "sha256").hex().encode()):
+        return {}
+    try:
+        groups = json.loads(body)
+    except ValueError:
+        return {}
+    return groups if type(groups) is dict and all(type(g) is dict for g in groups.values()) else {}
+
+
 class Cache:
     def __init__(self, directory: Path, root: Path | None = None):
         """The cache in ``directory``, under ``root`` (the config's directory): off if a link leads there."""
         self.path = directory / f"lflint-{__version__}.json"
         self.changed = False
+        self.started = time.time_ns()  # before any file is read
         through_link = _through_link(directory, root) if root else directory.is_symlink()
         self.secret = None if through_link else machine_key()  # None: every lookup misses, no write
-        self.entries: dict[str, list] = {}
         raw = read_regular(self.path, MAX_CACHE_BYTES, follow=False) if self.secret else None
         if isinstance(raw, str) or (raw and len(raw) > MAX_CACHE_BYTES):  # not a regular file, a link, too large
             raw = None
+        # settings key -> path -> entry (see ``_entry``); a path is under one settings key at a time
+        self.groups: dict[str, dict[str, list]] = _signed(raw, self.secret) if raw else {}
+
+    def _get(self, name: str, settings: str) -> list | None:
+        """The entry of ``name`` under ``settings`` if it has the shape ``put`` gives it (its members are checked
+        where they are used)."""
+        entry = self.groups.get(settings, {}).get(name)
+        return entry if type(entry) is list and len(entry) == 4 else None
+
+    def unchanged(
+        self, path: Path, name: str, settings: str, linter: Linter
+    ) -> tuple[list[int] | None, list[Diagnostic] | None]:
+        """The file's signature, taken before it is read: its size, its modification and change times (a write, a
+        touch or a rename moves the change time, which no one can set back), its inode and device (a file
+        replaced by a rename, another checkout); and the findings cached for it if the signature is the one
+        recorded and they need no line of the file (no findings, or none with an excerpt): it is not read."""
         try:
-            entries = json.loads(raw) if raw else {}
-        except ValueError:  # a cache that cannot be read: start afresh
-            entries = {}
-        if isinstance(entries, dict):
-            self.entries = entries
+            info = os.stat(path)
+        except (OSError, ValueError):
+            return None, None
+        seen = [info.st_size, info.st_mtime_ns, info.st_ctime_ns, info.st_ino, info.st_dev]
+        entry = self._get(name, settings)
+        if entry is None or entry[1] != seen or entry[3] != []:
+            return seen, None
+        return seen, self._findings(entry, name, linter)
 
-    def _mac(self, name: str, key: str, fields: list) -> str:
-        message = json.dumps([name, key, fields], ensure_ascii=False, separators=(",", ":")).encode()
-        return hmac.new(self.secret, message, hashlib.sha256).hexdigest()
-
-    def get(self, name: str, key: str, linter: Linter) -> list[Diagnostic] | None:
-        """The findings cached for ``name`` with ``key``, if the entry is signed by this user's key and every
+    def get(
+        self, name: str, key: tuple[str, str, list[int] | None], linter: Linter
+    ) -> tuple[list[Diagnostic], list[int] | None] | None:
+        """The findings cached for ``name`` with ``key`` (settings key, content key, signature) and the numbers of
+        their excerpt lines that no secret touches (None: some are masked, so the file is loaded again), if every
         finding is one ``linter`` could report (an enabled rule, at its severity); else None (a miss)."""
-        entry = self.entries.get(name)
-        if not self.secret or type(entry) is not list or len(entry) != 3 or entry[0] != key:
+        entry = self._get(name, key[0])
+        if entry is None or entry[0] != key[1]:
             return None
-        fields, mac = entry[1], entry[2]
-        if (
-            type(mac) is not str
-            or type(fields) is not list
-            or not hmac.compare_digest(mac, self._mac(name, key, fields))
-        ):
+        plain = entry[3]
+        if plain is not None and (type(plain) is not list or not all(_int(n, 1) for n in plain)):
             return None
-        if not all(_valid(f, linter) for f in fields):
+        found = self._findings(entry, name, linter)
+        return None if found is None else (found, plain)
+
+    @staticmethod
+    def _findings(entry: list, name: str, linter: Linter) -> list[Diagnostic] | None:
+        fields = entry[2]
+        if type(fields) is not list or not all(_valid(f, linter) for f in fields):
             return None
+        if not fields:
+            return []
         return [
             linter.diagnostic(
                 rule,
@@ -197,8 +248,38 @@ class Cache:
             for document, line, column, end_line, end_column, rule, _, _, message, pointer, suggestion, fix in fields
         ]
 
-    def put(self, name: str, key: str, diagnostics: list[Diagnostic]) -> None:
+    def settled(self, seen: list[int] | None) -> list[int] | None:
+        """``seen`` if a later write to the file must change it, else None (git's "racy clean" case): a file whose
+        modification or change time is not older than the run's start by more than the filesystem may lag and
+        round could be written again within the same timestamp, with the same size, after it was read."""
+        if seen is None:
+            return None
+        return (
+            seen
+            if all(t < self.started - (RACY_COARSE_NS if t % _SECOND == 0 else RACY_NS) for t in seen[1:3])
+            else None
+        )
+
+    def put(
+        self,
+        name: str,
+        key: tuple[str, str, list[int] | None],
+        diagnostics: list[Diagnostic],
+        lines: dict[int, Excerpt],
+        cached: bool = False,
+    ) -> None:
+        """Record ``name``'s findings under ``key`` (settings key, content key, signature taken before it was
+        read) and which of their excerpt lines no secret touches; ``cached``: they came from the entry for that
+        content, so only its signature may be new."""
         if not self.secret:
+            return
+        settings, content, seen = key
+        seen = self.settled(seen)
+        entry = self._get(name, settings)
+        if cached and entry is not None and entry[0] == content:
+            if entry[1] != seen:
+                entry[1] = seen
+                self.changed = True
             return
         fields = [
             [
@@ -217,7 +298,12 @@ class Cache:
             ]
             for d in diagnostics
         ]
-        self.entries[name] = [key, fields, self._mac(name, key, fields)]
+        plain = sorted(lines) if all(not e.masks for e in lines.values()) else None
+        for other in [s for s, group in self.groups.items() if s != settings and name in group]:
+            del self.groups[other][name]
+            if not self.groups[other]:
+                del self.groups[other]
+        self.groups.setdefault(settings, {})[name] = [content, seen, fields, plain]
         self.changed = True
 
     def save(self) -> None:
@@ -235,6 +321,8 @@ class Cache:
             else:
                 with os.fdopen(fd, "w", encoding="utf-8") as fh:
                     fh.write("# Created by lflint: this directory is a cache, never commit it.\n*\n")
-            write_atomic(self.path, json.dumps(self.entries, ensure_ascii=False, separators=(",", ":")))
+            body = json.dumps(self.groups, separators=(",", ":"))
+            mac = hmac.digest(self.secret, body.encode(), "sha256").hex()
+            write_atomic(self.path, f'["{mac}",{body}]')
         except OSError:  # a read-only checkout: linting still worked, only the cache is lost
             pass

@@ -40,7 +40,7 @@ class FileResult(NamedTuple):
     name: str
     diagnostics: list[Diagnostic]
     lines: dict[int, Excerpt] = {}  # a shared default, never changed
-    key: str | None = None  # the cache key of the file's content and settings, when it is to be cached
+    key: tuple | None = None  # the cache key (settings, content, signature), when the result is to be cached
     error: str | None = None  # an internal error that kept the file from being linted (a bug in lflint)
     cached: bool = False  # answered from the cache
     fixed: list[Diagnostic] = []  # the findings fixes repaired (or, with ``diff``, would repair)
@@ -212,6 +212,11 @@ class Runner:
             name = str(path.path)
             return FileResult(name, self._file_finding(self.settings_for(path.path), name, "LF007", path.reason))
         settings = self.settings_for(path)
+        seen = None
+        if self.cache is not None and not (settings.fix or self.diff):
+            seen, hit = self.cache.unchanged(path, str(path), self._settings_key(settings), self.linter_for(settings))
+            if hit is not None:  # not even read
+                return FileResult(str(path), hit, cached=True)
         raw = read_regular(path, settings.max_file_size)
         if isinstance(raw, str):
             return FileResult(str(path), self._file_finding(settings, str(path), "LF007", raw))
@@ -219,7 +224,7 @@ class Runner:
             return self._fix_file(path, raw, settings)
         if self.cache is None:  # (the cache keys the bytes) not kept while the file is linted: 7 MB in a long stream
             raw = _decoded(raw, settings.max_file_size)
-        return self.check_bytes(raw, str(path), settings)
+        return self.check_bytes(raw, str(path), settings, seen)
 
     # -- fixing --------------------------------------------------------------------------------------------------
 
@@ -289,12 +294,14 @@ class Runner:
         found = self.linter_for(settings).diagnostic(rule_id, file=name, message=message)
         return [found] if found else []
 
-    def check_bytes(self, raw: bytes, name: str, settings: Settings | None = None) -> FileResult:
-        """``check_file`` of bytes already read (``settings``: those of ``name``, when known); an internal error (a
-        bug) while linting them becomes the file's finding (LF010) and ``error``, so that the run goes on with the
-        other files."""
+    def check_bytes(
+        self, raw: bytes, name: str, settings: Settings | None = None, seen: list[int] | None = None
+    ) -> FileResult:
+        """``check_file`` of bytes already read (``settings``: those of ``name``, when known; ``seen``: the file's
+        signature before, ``Cache.unchanged``); an internal error (a bug) while linting them becomes the file's
+        finding (LF010) and ``error``, so that the run goes on with the other files."""
         try:
-            return self._check_bytes(raw, name, settings)
+            return self._check_bytes(raw, name, settings, seen)
         except (ConfigError, RuleError):
             raise
         except Exception as exc:  # noqa: BLE001 - one hostile file costs its own findings, never the run's
@@ -303,27 +310,33 @@ class Runner:
                 name, self._file_finding(self.settings_for(Path(name)), name, "LF010", error), error=error
             )
 
-    def _check_bytes(self, raw: bytes, name: str, settings: Settings | None) -> FileResult:
+    def _check_bytes(
+        self, raw: bytes, name: str, settings: Settings | None, seen: list[int] | None = None
+    ) -> FileResult:
         settings = settings or self.settings_for(Path(name))
         key = None
         if self.cache is not None:
-            from .cache import file_key
+            from .cache import content_key
 
-            key = file_key(raw, self._settings_key(settings))
+            key = (self._settings_key(settings), content_key(raw), seen)
             hit = self.cache.get(name, key, self.linter_for(settings))
             if hit is not None:
-                return FileResult(name, hit, self._excerpts(raw, name, settings, hit), cached=True)
+                return FileResult(name, hit[0], self._excerpts(raw, name, settings, *hit), key, cached=True)
         diagnostics, source = self._lint(raw, name, settings)
         return FileResult(name, diagnostics, excerpt_lines(source, diagnostics), key)
 
     @staticmethod
-    def _excerpts(raw: bytes, name: str, settings: Settings, diagnostics: list[Diagnostic]) -> dict[int, str]:
-        """The excerpt lines of cached findings, read again from the file (the cache holds no source text); only
-        a file with findings is loaded again, to mask its secrets from the parsed document."""
-        if not diagnostics:
-            return {}
-        from .documents import load_source
+    def _excerpts(
+        raw: bytes, name: str, settings: Settings, diagnostics: list[Diagnostic], plain: list[int] | None
+    ) -> dict[int, Excerpt]:
+        """The excerpt lines of cached findings, read again from the file (the cache holds no source text): the
+        ``plain`` lines, which no secret touches, as they are; else the file is loaded again, to mask its secrets
+        from the parsed document."""
+        from .documents import Source, decode, load_source
 
+        if plain is not None:
+            source = Source(name, decode(raw), False) if plain else None
+            return {n: Excerpt(source.line(n), ()) for n in plain}
         return excerpt_lines(load_source(raw, name, settings.max_file_size)[0], diagnostics)
 
     def run(self, paths: Iterable[str | os.PathLike], jobs: int | None = None) -> Iterator[FileResult]:
@@ -354,7 +367,7 @@ class Runner:
         try:
             for result in results:
                 if self.cache is not None and result.key is not None:
-                    self.cache.put(result.name, result.key, result.diagnostics)
+                    self.cache.put(result.name, result.key, result.diagnostics, result.lines, result.cached)
                 yield result
         finally:
             if jobs > 1:

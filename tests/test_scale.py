@@ -121,3 +121,135 @@ def test_cache_settings_are_checked(run, corpus):
     (corpus / ".lflint.toml").write_text('cache = "yes"\n')
     code, out = run("check", "jobs")
     assert code == 2 and "'cache' must be true or false" in out
+
+
+# -- the warm cache: a file whose size, times, inode and device are those recorded is not read ----------------------
+
+READS = """
+import sys
+from lflint.cli import main
+opened = set()
+sys.addaudithook(lambda event, args: opened.add(str(args[0])) if event == "open" else None)
+try:
+    main(sys.argv[1:])
+finally:
+    sys.stderr.write("".join(f"read {p}\\n" for p in sorted(opened) if p.endswith(".lfjob.yaml")))
+"""
+
+
+def lint_watching_reads(cwd, *args):
+    """The output of ``lflint check --cache ARGS`` (as a process) and the specs it opened."""
+    import subprocess
+
+    done = subprocess.run(
+        [sys.executable, "-c", READS, "check", "--cache", "--statistics", *args],
+        capture_output=True,
+        text=True,
+        cwd=cwd,
+        timeout=60,
+    )
+    assert done.returncode in (0, 1), done.stderr
+    return done.stdout, {line[5:] for line in done.stderr.splitlines() if line.startswith("read ")}
+
+
+def settle():
+    """Wait until files written so far are older than a run's start by more than the cache's racy window."""
+    import time
+
+    from lflint.cache import RACY_NS
+
+    time.sleep(2 * RACY_NS / 1e9)
+
+
+BAD = GOOD.replace("conflict_strategy: UPSERT", "conflict_strategy: upsert")  # LF104, with an excerpt
+
+
+def test_an_unchanged_file_is_not_read_again(tmp_path):
+    import os
+
+    (tmp_path / "a.lfjob.yaml").write_text(GOOD)
+    (tmp_path / "b.lfjob.yaml").write_text(BAD)
+    settle()
+    cold, read = lint_watching_reads(tmp_path, ".")
+    assert "0 of 2 files answered from the cache" in cold and read == {"a.lfjob.yaml", "b.lfjob.yaml"}
+    warm, read = lint_watching_reads(tmp_path, ".")
+    assert warm == cold.replace("0 of 2", "2 of 2")
+    assert read == {"b.lfjob.yaml"}  # b's excerpt line is read from it (the cache holds no source text)
+
+    os.utime(tmp_path / "a.lfjob.yaml")  # touched, not changed: read and hashed, not linted
+    touched, read = lint_watching_reads(tmp_path, ".")
+    assert touched == warm and "a.lfjob.yaml" in read
+    settle()
+    assert lint_watching_reads(tmp_path, ".") == (warm, {"b.lfjob.yaml"})  # its new times were recorded
+
+
+def test_a_file_written_after_the_run_started_is_read_next_time(tmp_path):
+    """git's "racy clean" case: a file written within the timestamp of its entry (here: a modification time
+    later than the run's start) may change again with the same times, so its entry records none."""
+    import os
+    import time
+
+    path = tmp_path / "a.lfjob.yaml"
+    path.write_text(GOOD)
+    later = time.time_ns() + 3600 * 10**9
+    os.utime(path, ns=(later, later))
+    for _ in range(2):
+        out, read = lint_watching_reads(tmp_path, "a.lfjob.yaml")
+        assert read == {"a.lfjob.yaml"}
+    assert "1 of 1 file answered from the cache" in out
+
+
+@pytest.mark.parametrize("how", ["in place", "renamed over it", "in another checkout"])
+def test_a_file_changed_keeping_its_size_and_modification_time_is_linted_again(run, tmp_path, how):
+    import os
+    import shutil
+
+    repo = tmp_path / "repo"
+    repo.mkdir()
+    path = repo / "a.lfjob.yaml"
+    path.write_text(GOOD)
+    (repo / "b.lfjob.yaml").write_text(GOOD)
+    settle()
+    os.chdir(repo)
+    assert run("check", ".", "--cache")[0] == 0
+    if how == "in another checkout":  # the cache comes along (a CI cache restored elsewhere); times are kept
+        shutil.copytree(repo, tmp_path / "other", copy_function=shutil.copy2)
+        repo = tmp_path / "other"
+        path = repo / "a.lfjob.yaml"
+        os.chdir(repo)
+    before = os.stat(path)
+    changed = BAD  # the same size
+    assert len(changed) == len(GOOD)
+    if how == "renamed over it":
+        (repo / "new").write_text(changed)
+        os.utime(repo / "new", ns=(before.st_atime_ns, before.st_mtime_ns))
+        os.replace(repo / "new", path)
+    else:
+        path.write_text(changed)
+        os.utime(path, ns=(before.st_atime_ns, before.st_mtime_ns))
+    after = os.stat(path)
+    assert (after.st_size, after.st_mtime_ns) == (before.st_size, before.st_mtime_ns)
+    code, out = run("check", ".", "--cache", "--statistics")
+    assert code == 1 and "1 of 2 files answered from the cache" in out
+    assert (
+        out.replace("1 of 2 files answered from the cache\n", "") == run("check", ".", "--no-cache", "--statistics")[1]
+    )
+
+
+def test_a_warm_run_prints_what_a_cold_one_does_in_every_format(run, corpus):
+    """Findings on lines a secret touches (masked: the file is loaded again), on plain lines (read from the file),
+    in a file that did not load and names a secret (no excerpt), and clean files (not read)."""
+    from lflint.report import FORMATS
+
+    jobs = corpus / "jobs"
+    literal = GOOD.replace("instance_id:", "password: {x: 1, y: Sup3rS3cret!}  # LF501 and LF1xx\n    instance_id:")
+    (jobs / "literal.lfjob.yaml").write_text(literal)
+    (jobs / "folded.lfjob.yaml").write_text(GOOD.replace("instance_id:", "password: >\n      Zq9wQ\n    instnace_id:"))
+    (jobs / "unloaded.lfjob.yaml").write_text("password: s3cret\nname: [unclosed\n")
+    settle()
+    run("check", "jobs", "--cache")
+    for fmt in FORMATS:
+        cold = run("check", "jobs", "--format", fmt, "--no-cache")
+        assert run("check", "jobs", "--format", fmt, "--cache") == cold, fmt
+    text = next((corpus / ".lflint_cache").glob("lflint-*.json")).read_text()
+    assert "Sup3rS3cret" not in text and "s3cret" not in text and "Zq9wQ" not in text

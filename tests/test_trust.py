@@ -205,16 +205,21 @@ def _changed(fields, index, value):
     return fields[:index] + [value] + fields[index + 1 :]
 
 
-def _forgeries(entry, sign):
-    """Entries a CI cache from another branch or a committed directory could hold for the broken spec."""
-    key, (fields,), mac = entry
+def _forgeries(groups, sign):
+    """Cache files a CI cache from another branch or a committed directory could hold for the broken spec."""
+    import json
+
+    [(settings, files)] = groups.items()
+    content, _, (fields,), lines = files["bad.lfjob.yaml"]
+    seen = files["bad.lfjob.yaml"][1]
+    clean = {settings: {"bad.lfjob.yaml": [content, seen, [], []]}}
+    body = json.dumps(clean, separators=(",", ":"))
     unsigned = {
-        "clean, the old layout": [key, [], {}],
-        "clean, a made-up signature": [key, [], "0" * 64],
-        "clean, no signature": [key, []],
-        "not a list": "clean",
-        "findings not a list": [key, "none", mac],
-        "the real signature on other findings": [key, [], mac],
+        "clean, the old layout": json.dumps({"bad.lfjob.yaml": [content, [], "0" * 64]}),
+        "clean, a made-up signature": f'["{"0" * 64}",{body}]',
+        "clean, no signature": body,
+        "clean, a signature of other entries": f'["{sign(json.dumps(groups, separators=(",", ":")))}",{body}]',
+        "clean, signed, then a byte changed": f'["{sign(body)}",{body.replace("[]]", "[] ]")}]',
     }
     signed = {  # even with this user's key (which a forger does not have), only findings this run could report
         "an unknown rule": _changed(fields, 5, "LF999"),
@@ -230,30 +235,52 @@ def _forgeries(entry, sign):
         "an end before its start": _changed(fields, 3, 0),
         "not a list": "finding",
     }
-    return unsigned | {f"signed, {what}": [key, [f], sign(key, [f])] for what, f in signed.items()}
+    entries = {f"signed, {what}": [content, seen, [f], lines] for what, f in signed.items()}
+    entries |= {  # entries of another shape
+        "signed, not a list": "clean",
+        "signed, findings not a list": [content, seen, "none", []],
+        "signed, too few members": [content, seen, []],
+        "signed, a signature that is not one": [content, [*seen[:4], -1], [], []],
+        "signed, excerpt lines that are not line numbers": [content, seen, [fields], [0]],
+        "signed, no settings key": "",
+    }
+    forged = {}
+    for what, entry in entries.items():
+        body = json.dumps({settings: {"bad.lfjob.yaml": entry}} if entry != "" else [], separators=(",", ":"))
+        forged[what] = f'["{sign(body)}",{body}]'
+    return unsigned | forged
 
 
 def test_a_forged_or_damaged_entry_is_a_miss(run, tmp_path, user_cache_home):
-    """Anything but an entry signed with this user's key, holding findings this run could report, is linted
-    afresh: never "All checks passed", never a crash."""
+    """Anything but a cache file signed with this user's key, holding entries of the expected shape with findings
+    this run could report, is linted afresh: never "All checks passed", never a crash. The forged entries keep
+    the file's signature, so that they are looked up without reading it."""
     import hashlib
     import hmac
     import json
+    import os
 
     (tmp_path / "bad.lfjob.yaml").write_text(BROKEN)
     expected = run("check", "bad.lfjob.yaml", "--cache")
     assert expected[0] == 1 and "LF104" in expected[1]
     path = cache_file(tmp_path)
-    entry = json.loads(path.read_text())["bad.lfjob.yaml"]
+    mac, groups = json.loads(path.read_text())
     secret = (user_cache_home / "lflint/cache-key").read_bytes()
 
-    def sign(key, fields):
-        message = json.dumps(["bad.lfjob.yaml", key, fields], ensure_ascii=False, separators=(",", ":"))
-        return hmac.new(secret, message.encode(), hashlib.sha256).hexdigest()
+    def sign(body):
+        return hmac.new(secret, body.encode(), hashlib.sha256).hexdigest()
 
-    assert sign(entry[0], entry[1]) == entry[2]  # the test signs as lflint does
-    for what, forged in _forgeries(entry, sign).items():
-        path.write_text(json.dumps({"bad.lfjob.yaml": forged}))
+    assert sign(json.dumps(groups, separators=(",", ":"))) == mac  # the test signs as lflint does
+    info = os.stat(tmp_path / "bad.lfjob.yaml")
+    [files] = groups.values()
+    files["bad.lfjob.yaml"][1] = [info.st_size, info.st_mtime_ns, info.st_ctime_ns, info.st_ino, info.st_dev]
+    body = json.dumps(groups, separators=(",", ":"))
+    path.write_text(f'["{sign(body)}",{body}]')  # signed as lflint signs: answered from it
+    assert run("check", "bad.lfjob.yaml", "--cache", "--statistics")[1].endswith(
+        "1 of 1 file answered from the cache\n"
+    )
+    for what, forged in _forgeries(groups, sign).items():
+        path.write_text(forged)
         code, out = run("check", "bad.lfjob.yaml", "--cache", "--statistics")
         assert (code, out) == (1, expected[1] + "    1  LF104  invalid-value\n0 of 1 file answered from the cache\n"), (
             what
@@ -303,7 +330,7 @@ def test_links_in_the_cache_directory_are_never_followed(run, tmp_path):
         real.symlink_to(target)
         result = lflint_subprocess("check", "a.lfjob.yaml", "--cache", "--statistics", cwd=tmp_path)
         assert result.returncode == 1 and "0 of 1 file answered" in result.stdout
-    assert (tmp_path / "elsewhere.json").read_text().startswith("{")  # replaced in the directory, not written to
+    assert (tmp_path / "elsewhere.json").read_text().startswith('["')  # replaced in the directory, not written to
     other = tmp_path / "other-cache"
     other.mkdir()
     cache.rename(tmp_path / "old-cache")
