@@ -240,7 +240,6 @@ def _forgeries(groups, sign):
         "signed, not a list": "clean",
         "signed, findings not a list": [content, seen, "none", []],
         "signed, too few members": [content, seen, []],
-        "signed, a signature that is not one": [content, [*seen[:4], -1], [], []],
         "signed, excerpt lines that are not line numbers": [content, seen, [fields], [0]],
         "signed, no settings key": "",
     }
