@@ -114,10 +114,11 @@ def _int(value, low: int) -> bool:
 
 
 def _valid(fields, linter: Linter) -> bool:
-    """Whether one cached finding is one this run could report (see ``Cache.put`` for the fields)."""
+    """Whether one cached finding is one this run could report (see ``Cache.put`` for the fields; its fix is
+    checked by ``_fix_of``)."""
     if type(fields) is not list or len(fields) != 12:
         return False
-    document, line, column, end_line, end_column, rule_id, slug, severity, message, pointer, suggestion, fix = fields
+    document, line, column, end_line, end_column, rule_id, slug, severity, message, pointer, suggestion, _ = fields
     rule = linter.rules.get(rule_id) if type(rule_id) is str else None
     return (
         rule is not None
@@ -133,7 +134,6 @@ def _valid(fields, linter: Linter) -> bool:
         and type(pointer) is str
         and (pointer == "" or pointer.startswith("/"))
         and (suggestion is None or type(suggestion) is str)
-        and (fix is None or _fix_of(fix) is not None)
     )
 
 
@@ -229,24 +229,30 @@ class Cache:
 
     @staticmethod
     def _findings(entry: list, name: str, linter: Linter) -> list[Diagnostic] | None:
+        """The cached findings of ``entry``, if each is one ``linter`` could report; else None."""
         fields = entry[2]
-        if type(fields) is not list or not all(_valid(f, linter) for f in fields):
+        if type(fields) is not list:
             return None
-        if not fields:
-            return []
-        return [
-            linter.diagnostic(
-                rule,
-                file=name,
-                document=document,
-                range=(line, column, end_line, end_column),
-                message=message,
-                pointer=pointer,
-                suggestion=suggestion,
-                fix=_fix_of(fix) if fix else None,
+        found = []
+        for f in fields:
+            if not _valid(f, linter):
+                return None
+            document, line, column, end_line, end_column, rule, _, _, message, pointer, suggestion, fix = f
+            if fix is not None and (fix := _fix_of(fix)) is None:
+                return None
+            found.append(
+                linter.diagnostic(
+                    rule,
+                    file=name,
+                    document=document,
+                    range=(line, column, end_line, end_column),
+                    message=message,
+                    pointer=pointer,
+                    suggestion=suggestion,
+                    fix=fix,
+                )
             )
-            for document, line, column, end_line, end_column, rule, _, _, message, pointer, suggestion, fix in fields
-        ]
+        return found
 
     def settled(self, seen: list[int] | None) -> list[int] | None:
         """``seen`` if a later write to the file must change it, else None (git's "racy clean" case): a file whose

@@ -123,7 +123,7 @@ class Runner:
         self.isolated = isolated
         self.overrides = check_overrides(overrides or {})
         self.linter = linter
-        self._found: dict[Path, Path | None] = {}  # directory -> nearest config file
+        self._settings: dict[Path, Settings] = {}  # directory -> the settings of its files, found once
         self._with_overrides: dict[Settings, Settings] = {}  # a config file's settings -> with the overrides
         self._rule_files: dict[Settings, tuple] = {}  # settings -> the user's rule files, as first seen
         self._settings_keys: dict[Settings, str] = {}  # settings -> what the cache keys them by
@@ -154,18 +154,20 @@ class Runner:
     def settings_in(self, directory: Path) -> Settings:
         """The settings of the files in ``directory``: ``--isolated``'s defaults, ``--config``'s file or the
         nearest config file; then the overrides."""
+        known = self._settings.get(directory)
+        if known is not None:
+            return known
         if self.isolated:
             base = Settings()
         elif self.config:
             base = load_config(self.config.resolve())
         else:
-            if directory not in self._found:
-                self._found[directory] = find_config(directory.resolve())
-            found = self._found[directory]
+            found = find_config(directory.resolve())
             base = load_config(found) if found else Settings()
         if base not in self._with_overrides:
             self._with_overrides[base] = with_overrides(base, self.overrides)
-        return self._with_overrides[base]
+        self._settings[directory] = self._with_overrides[base]
+        return self._settings[directory]
 
     def linter_for(self, settings: Settings) -> Linter:
         return self.linter or LINTERS.get(settings, self._rule_files_of(settings))
@@ -332,11 +334,11 @@ class Runner:
         """The excerpt lines of cached findings, read again from the file (the cache holds no source text): the
         ``plain`` lines, which no secret touches, as they are; else the file is loaded again, to mask its secrets
         from the parsed document."""
-        from .documents import Source, decode, load_source
+        from .documents import decode, load_source
 
-        if plain is not None:
-            source = Source(name, decode(raw), False) if plain else None
-            return {n: Excerpt(source.line(n), ()) for n in plain}
+        if plain is not None:  # numbered as Source.line numbers them: lines end at "\n", without a "\r" before
+            lines = decode(raw).split("\n") if plain else []
+            return {n: Excerpt(lines[n - 1].rstrip("\r"), ()) for n in plain}
         return excerpt_lines(load_source(raw, name, settings.max_file_size)[0], diagnostics)
 
     def run(self, paths: Iterable[str | os.PathLike], jobs: int | None = None) -> Iterator[FileResult]:

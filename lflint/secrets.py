@@ -137,8 +137,10 @@ def is_secret(pointer: str) -> bool:
     return any(is_secret_key(t) for t in split_pointer(pointer))
 
 
+@lru_cache(maxsize=8192)
 def shown_pointer(pointer: str) -> str:
-    """``pointer`` as a diagnostic shows it: no key that holds a secret, nothing under a secret key."""
+    """``pointer`` as a diagnostic shows it: no key that holds a secret, nothing under a secret key (kept: the
+    same pointers come back in file after file)."""
     from .documents import join_pointer, split_pointer
 
     return "".join(join_pointer("", t) for t in mask_tokens(split_pointer(pointer)))
