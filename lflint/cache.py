@@ -50,6 +50,7 @@ MAX_CACHE_BYTES = 128 * 1024**2  # a cache file larger than this (a forged or br
 RACY_NS = 100_000_000
 RACY_COARSE_NS = 3_000_000_000
 _SECOND = 1_000_000_000
+HEX = 64  # the length of a content key (SHA-256 in hex)
 
 
 def settings_key(settings: Settings) -> str:
@@ -186,51 +187,53 @@ class Cache:
         raw = read_regular(self.path, MAX_CACHE_BYTES, follow=False) if self.secret else None
         if isinstance(raw, str) or (raw and len(raw) > MAX_CACHE_BYTES):  # not a regular file, a link, too large
             raw = None
-        # settings key -> path -> entry (see ``_entry``); a path is under one settings key at a time
-        self.groups: dict[str, dict[str, list]] = _signed(raw, self.secret) if raw else {}
+        # settings key -> path -> entry (``put``); a path is under one settings key at a time
+        self.groups: dict[str, dict[str, str | list]] = _signed(raw, self.secret) if raw else {}
 
-    def _get(self, name: str, settings: str) -> list | None:
-        """The entry of ``name`` under ``settings`` if it has the shape ``put`` gives it (its members are checked
-        where they are used)."""
+    def _get(self, name: str, settings: str) -> tuple[str, list, list[int] | None] | None:
+        """The entry of ``name`` under ``settings`` as (content key and signature, findings, plain lines), if it
+        has a shape ``put`` gives it (the findings and lines are checked where they are used)."""
         entry = self.groups.get(settings, {}).get(name)
-        return entry if type(entry) is list and len(entry) == 4 else None
+        if type(entry) is str:
+            return entry, [], []
+        if type(entry) is list and len(entry) == 3 and type(entry[0]) is str:
+            return entry[0], entry[1], entry[2]
+        return None
 
-    def unchanged(
-        self, path: Path, name: str, settings: str, linter: Linter
-    ) -> tuple[list[int] | None, list[Diagnostic] | None]:
+    def unchanged(self, path: Path, name: str, settings: str, linter: Linter) -> tuple[str, list[Diagnostic] | None]:
         """The file's signature, taken before it is read: its size, its modification and change times (a write, a
         touch or a rename moves the change time, which no one can set back), its inode and device (a file
-        replaced by a rename, another checkout); and the findings cached for it if the signature is the one
-        recorded and they need no line of the file (no findings, or none with an excerpt): it is not read."""
+        replaced by a rename, another checkout), "" when it cannot be looked at; and the findings cached for it
+        if the signature is the one recorded and they need no line of the file (no findings, or none with an
+        excerpt): the file is not read."""
         try:
             info = os.stat(path)
         except (OSError, ValueError):
-            return None, None
-        seen = [info.st_size, info.st_mtime_ns, info.st_ctime_ns, info.st_ino, info.st_dev]
+            return "", None
+        seen = f"{info.st_size}:{info.st_mtime_ns}:{info.st_ctime_ns}:{info.st_ino}:{info.st_dev}"
         entry = self._get(name, settings)
-        if entry is None or entry[1] != seen or entry[3] != []:
+        if entry is None or entry[0][HEX + 1 :] != seen or entry[2] != []:
             return seen, None
-        return seen, self._findings(entry, name, linter)
+        return seen, self._findings(entry[1], name, linter)
 
     def get(
-        self, name: str, key: tuple[str, str, list[int] | None], linter: Linter
+        self, name: str, key: tuple[str, str, str], linter: Linter
     ) -> tuple[list[Diagnostic], list[int] | None] | None:
         """The findings cached for ``name`` with ``key`` (settings key, content key, signature) and the numbers of
         their excerpt lines that no secret touches (None: some are masked, so the file is loaded again), if every
         finding is one ``linter`` could report (an enabled rule, at its severity); else None (a miss)."""
         entry = self._get(name, key[0])
-        if entry is None or entry[0] != key[1]:
+        if entry is None or entry[0][:HEX] != key[1]:
             return None
-        plain = entry[3]
+        plain = entry[2]
         if plain is not None and (type(plain) is not list or not all(_int(n, 1) for n in plain)):
             return None
-        found = self._findings(entry, name, linter)
+        found = self._findings(entry[1], name, linter)
         return None if found is None else (found, plain)
 
     @staticmethod
-    def _findings(entry: list, name: str, linter: Linter) -> list[Diagnostic] | None:
-        """The cached findings of ``entry``, if each is one ``linter`` could report; else None."""
-        fields = entry[2]
+    def _findings(fields: list, name: str, linter: Linter) -> list[Diagnostic] | None:
+        """The cached findings ``fields``, if each is one ``linter`` could report; else None."""
         if type(fields) is not list:
             return None
         found = []
@@ -254,37 +257,35 @@ class Cache:
             )
         return found
 
-    def settled(self, seen: list[int] | None) -> list[int] | None:
-        """``seen`` if a later write to the file must change it, else None (git's "racy clean" case): a file whose
+    def settled(self, seen: str) -> str:
+        """``seen`` if a later write to the file must change it, else "" (git's "racy clean" case): a file whose
         modification or change time is not older than the run's start by more than the filesystem may lag and
         round could be written again within the same timestamp, with the same size, after it was read."""
-        if seen is None:
-            return None
-        return (
-            seen
-            if all(t < self.started - (RACY_COARSE_NS if t % _SECOND == 0 else RACY_NS) for t in seen[1:3])
-            else None
-        )
+        times = [int(t) for t in seen.split(":")[1:3]] if seen else [self.started]
+        return seen if all(t < self.started - (RACY_COARSE_NS if t % _SECOND == 0 else RACY_NS) for t in times) else ""
 
     def put(
         self,
         name: str,
-        key: tuple[str, str, list[int] | None],
+        key: tuple[str, str, str],
         diagnostics: list[Diagnostic],
         lines: dict[int, Excerpt],
-        cached: bool = False,
+        cached=False,
     ) -> None:
         """Record ``name``'s findings under ``key`` (settings key, content key, signature taken before it was
         read) and which of their excerpt lines no secret touches; ``cached``: they came from the entry for that
-        content, so only its signature may be new."""
+        content, so only its signature may be new. An entry is "CONTENT-KEY SIGNATURE" (the signature empty when
+        it is not ``settled``) for a file without findings, else [that, the findings, the numbers of their
+        excerpt lines if no secret touches one, else None]."""
         if not self.secret:
             return
         settings, content, seen = key
-        seen = self.settled(seen)
+        head = f"{content} {self.settled(seen)}"
+        group = self.groups.setdefault(settings, {})
         entry = self._get(name, settings)
-        if cached and entry is not None and entry[0] == content:
-            if entry[1] != seen:
-                entry[1] = seen
+        if cached and entry is not None and entry[0][:HEX] == content:
+            if entry[0] != head:
+                group[name] = head if type(group[name]) is str else [head, *entry[1:]]
                 self.changed = True
             return
         fields = [
@@ -305,11 +306,11 @@ class Cache:
             for d in diagnostics
         ]
         plain = sorted(lines) if all(not e.masks for e in lines.values()) else None
-        for other in [s for s, group in self.groups.items() if s != settings and name in group]:
+        for other in [s for s, files in self.groups.items() if s != settings and name in files]:
             del self.groups[other][name]
             if not self.groups[other]:
                 del self.groups[other]
-        self.groups.setdefault(settings, {})[name] = [content, seen, fields, plain]
+        group[name] = [head, fields, plain] if fields else head
         self.changed = True
 
     def save(self) -> None:

@@ -214,7 +214,7 @@ class Runner:
             name = str(path.path)
             return FileResult(name, self._file_finding(self.settings_for(path.path), name, "LF007", path.reason))
         settings = self.settings_for(path)
-        seen = None
+        seen = ""
         if self.cache is not None and not (settings.fix or self.diff):
             seen, hit = self.cache.unchanged(path, str(path), self._settings_key(settings), self.linter_for(settings))
             if hit is not None:  # not even read
@@ -296,9 +296,7 @@ class Runner:
         found = self.linter_for(settings).diagnostic(rule_id, file=name, message=message)
         return [found] if found else []
 
-    def check_bytes(
-        self, raw: bytes, name: str, settings: Settings | None = None, seen: list[int] | None = None
-    ) -> FileResult:
+    def check_bytes(self, raw: bytes, name: str, settings: Settings | None = None, seen: str = "") -> FileResult:
         """``check_file`` of bytes already read (``settings``: those of ``name``, when known; ``seen``: the file's
         signature before, ``Cache.unchanged``); an internal error (a bug) while linting them becomes the file's
         finding (LF010) and ``error``, so that the run goes on with the other files."""
@@ -312,9 +310,7 @@ class Runner:
                 name, self._file_finding(self.settings_for(Path(name)), name, "LF010", error), error=error
             )
 
-    def _check_bytes(
-        self, raw: bytes, name: str, settings: Settings | None, seen: list[int] | None = None
-    ) -> FileResult:
+    def _check_bytes(self, raw: bytes, name: str, settings: Settings | None, seen: str = "") -> FileResult:
         settings = settings or self.settings_for(Path(name))
         key = None
         if self.cache is not None:

@@ -210,16 +210,15 @@ def _forgeries(groups, sign):
     import json
 
     [(settings, files)] = groups.items()
-    content, _, (fields,), lines = files["bad.lfjob.yaml"]
-    seen = files["bad.lfjob.yaml"][1]
-    clean = {settings: {"bad.lfjob.yaml": [content, seen, [], []]}}
+    head, (fields,), lines = files["bad.lfjob.yaml"]  # "CONTENT-KEY SIGNATURE", findings, plain excerpt lines
+    clean = {settings: {"bad.lfjob.yaml": head}}
     body = json.dumps(clean, separators=(",", ":"))
     unsigned = {
-        "clean, the old layout": json.dumps({"bad.lfjob.yaml": [content, [], "0" * 64]}),
+        "clean, the old layout": json.dumps({"bad.lfjob.yaml": [head[:64], [], "0" * 64]}),
         "clean, a made-up signature": f'["{"0" * 64}",{body}]',
         "clean, no signature": body,
         "clean, a signature of other entries": f'["{sign(json.dumps(groups, separators=(",", ":")))}",{body}]',
-        "clean, signed, then a byte changed": f'["{sign(body)}",{body.replace("[]]", "[] ]")}]',
+        "clean, signed, then a byte changed": f'["{sign(body)}",{body.replace(":{", ": {")}]',
     }
     signed = {  # even with this user's key (which a forger does not have), only findings this run could report
         "an unknown rule": _changed(fields, 5, "LF999"),
@@ -235,12 +234,13 @@ def _forgeries(groups, sign):
         "an end before its start": _changed(fields, 3, 0),
         "not a list": "finding",
     }
-    entries = {f"signed, {what}": [content, seen, [f], lines] for what, f in signed.items()}
+    entries = {f"signed, {what}": [head, [f], lines] for what, f in signed.items()}
     entries |= {  # entries of another shape
-        "signed, not a list": "clean",
-        "signed, findings not a list": [content, seen, "none", []],
-        "signed, too few members": [content, seen, []],
-        "signed, excerpt lines that are not line numbers": [content, seen, [fields], [0]],
+        "signed, not text or a list": 0,
+        "signed, findings not a list": [head, "none", []],
+        "signed, too few members": [head, [fields]],
+        "signed, a content key that is not text": [0, [fields], lines],
+        "signed, excerpt lines that are not line numbers": [head, [fields], [0]],
         "signed, no settings key": "",
     }
     forged = {}
@@ -272,7 +272,10 @@ def test_a_forged_or_damaged_entry_is_a_miss(run, tmp_path, user_cache_home):
     assert sign(json.dumps(groups, separators=(",", ":"))) == mac  # the test signs as lflint does
     info = os.stat(tmp_path / "bad.lfjob.yaml")
     [files] = groups.values()
-    files["bad.lfjob.yaml"][1] = [info.st_size, info.st_mtime_ns, info.st_ctime_ns, info.st_ino, info.st_dev]
+    head = files["bad.lfjob.yaml"][0]
+    files["bad.lfjob.yaml"][0] = (
+        f"{head[:64]} {info.st_size}:{info.st_mtime_ns}:{info.st_ctime_ns}:{info.st_ino}:{info.st_dev}"
+    )
     body = json.dumps(groups, separators=(",", ":"))
     path.write_text(f'["{sign(body)}",{body}]')  # signed as lflint signs: answered from it
     assert run("check", "bad.lfjob.yaml", "--cache", "--statistics")[1].endswith(
