@@ -200,12 +200,12 @@ class Cache:
             return entry[0], entry[1], entry[2]
         return None
 
-    def unchanged(self, path: Path, name: str, settings: str, linter: Linter) -> tuple[str, list[Diagnostic] | None]:
+    def unchanged(self, path: Path, name: str, settings: str) -> tuple[str, list | None]:
         """The file's signature, taken before it is read: its size, its modification and change times (a write, a
         touch or a rename moves the change time, which no one can set back), its inode and device (a file
         replaced by a rename, another checkout), "" when it cannot be looked at; and the findings cached for it
-        if the signature is the one recorded and they need no line of the file (no findings, or none with an
-        excerpt): the file is not read."""
+        (their fields, for ``findings``) if the signature is the one recorded and they need no line of the file
+        (no findings, or none with an excerpt): the file is not read."""
         try:
             info = os.stat(path)
         except (OSError, ValueError):
@@ -214,7 +214,7 @@ class Cache:
         entry = self._get(name, settings)
         if entry is None or entry[0][HEX + 1 :] != seen or entry[2] != []:
             return seen, None
-        return seen, self._findings(entry[1], name, linter)
+        return seen, entry[1]
 
     def get(
         self, name: str, key: tuple[str, str, str], linter: Linter
@@ -228,11 +228,11 @@ class Cache:
         plain = entry[2]
         if plain is not None and (type(plain) is not list or not all(_int(n, 1) for n in plain)):
             return None
-        found = self._findings(entry[1], name, linter)
+        found = self.findings(entry[1], name, linter)
         return None if found is None else (found, plain)
 
     @staticmethod
-    def _findings(fields: list, name: str, linter: Linter) -> list[Diagnostic] | None:
+    def findings(fields: list, name: str, linter: Linter) -> list[Diagnostic] | None:
         """The cached findings ``fields``, if each is one ``linter`` could report; else None."""
         if type(fields) is not list:
             return None

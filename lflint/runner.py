@@ -123,7 +123,7 @@ class Runner:
         self.isolated = isolated
         self.overrides = check_overrides(overrides or {})
         self.linter = linter
-        self._settings: dict[Path, Settings] = {}  # directory -> the settings of its files, found once
+        self._found: dict[Path, Path | None] = {}  # directory -> nearest config file
         self._with_overrides: dict[Settings, Settings] = {}  # a config file's settings -> with the overrides
         self._rule_files: dict[Settings, tuple] = {}  # settings -> the user's rule files, as first seen
         self._settings_keys: dict[Settings, str] = {}  # settings -> what the cache keys them by
@@ -154,20 +154,18 @@ class Runner:
     def settings_in(self, directory: Path) -> Settings:
         """The settings of the files in ``directory``: ``--isolated``'s defaults, ``--config``'s file or the
         nearest config file; then the overrides."""
-        known = self._settings.get(directory)
-        if known is not None:
-            return known
         if self.isolated:
             base = Settings()
         elif self.config:
             base = load_config(self.config.resolve())
         else:
-            found = find_config(directory.resolve())
+            if directory not in self._found:
+                self._found[directory] = find_config(directory.resolve())
+            found = self._found[directory]
             base = load_config(found) if found else Settings()
         if base not in self._with_overrides:
             self._with_overrides[base] = with_overrides(base, self.overrides)
-        self._settings[directory] = self._with_overrides[base]
-        return self._settings[directory]
+        return self._with_overrides[base]
 
     def linter_for(self, settings: Settings) -> Linter:
         return self.linter or LINTERS.get(settings, self._rule_files_of(settings))
@@ -216,9 +214,10 @@ class Runner:
         settings = self.settings_for(path)
         seen = ""
         if self.cache is not None and not (settings.fix or self.diff):
-            seen, hit = self.cache.unchanged(path, str(path), self._settings_key(settings), self.linter_for(settings))
-            if hit is not None:  # not even read
-                return FileResult(str(path), hit, cached=True)
+            seen, fields = self.cache.unchanged(path, str(path), self._settings_key(settings))
+            found = self.cache.findings(fields, str(path), self.linter_for(settings)) if fields else fields
+            if found is not None:  # not even read
+                return FileResult(str(path), found, cached=True)
         raw = read_regular(path, settings.max_file_size)
         if isinstance(raw, str):
             return FileResult(str(path), self._file_finding(settings, str(path), "LF007", raw))
