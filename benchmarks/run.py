@@ -287,10 +287,11 @@ def main() -> None:
 
         mixed_dir = root / f"mixed-{big}"
         cache_cmd = [lflint, "check", "-j", "1", "--cache", str(mixed_dir)]
-        run_once(cache_cmd, cwd=root)  # fills the cache
+        run_once(cache_cmd, cwd=root)  # fills the cache (in root's .lflint_cache: the warm runs run there too)
         warm = paired(
             {"warm cache": cache_cmd, "read + hash": [sys.executable, "-c", HASH_FLOOR, str(mixed_dir)]},
             args.repeat,
+            cwd=root,
         )
         print(
             f"\nwarm --cache, {big} unchanged files: {statistics.median(warm['warm cache']):.3f}s; read + hash "

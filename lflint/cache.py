@@ -200,14 +200,14 @@ class Cache:
             return entry[0], entry[1], entry[2]
         return None
 
-    def unchanged(self, path: Path, name: str, settings: str) -> tuple[str, list | None]:
-        """The file's signature, taken before it is read: its size, its modification and change times (a write, a
-        touch or a rename moves the change time, which no one can set back), its inode and device (a file
-        replaced by a rename, another checkout), "" when it cannot be looked at; and the findings cached for it
-        (their fields, for ``findings``) if the signature is the one recorded and they need no line of the file
-        (no findings, or none with an excerpt): the file is not read."""
+    def unchanged(self, name: str, settings: str) -> tuple[str, list | None]:
+        """The signature of the file ``name``, taken before it is read: its size, its modification and change
+        times (a write, a touch or a rename moves the change time, which no one can set back), its inode and
+        device (a file replaced by a rename, another checkout), "" when it cannot be looked at; and the findings
+        cached for it (their fields, for ``findings``) if the signature is the one recorded and they need no line
+        of the file (no findings, or none with an excerpt): the file is not read."""
         try:
-            info = os.stat(path)
+            info = os.stat(name)
         except (OSError, ValueError):
             return "", None
         seen = f"{info.st_size}:{info.st_mtime_ns}:{info.st_ctime_ns}:{info.st_ino}:{info.st_dev}"
@@ -270,7 +270,7 @@ class Cache:
         key: tuple[str, str, str],
         diagnostics: list[Diagnostic],
         lines: dict[int, Excerpt],
-        cached=False,
+        cached: bool = False,
     ) -> None:
         """Record ``name``'s findings under ``key`` (settings key, content key, signature taken before it was
         read) and which of their excerpt lines no secret touches; ``cached``: they came from the entry for that

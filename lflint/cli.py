@@ -267,8 +267,7 @@ def check(
         per_rule.update((d.rule, d.name) for d in result.diagnostics)
         failed = failed or any(runner.fails(d) for d in result.diagnostics)
         if stream:
-            if result.diagnostics:  # (a clean file prints nothing: most of a warm cache's files)
-                _echo_pieces(_pieces(fmt, result.diagnostics, result.lines, colour, shown))
+            _echo_pieces(_pieces(fmt, result.diagnostics, result.lines, colour, shown))
             shown += len(result.diagnostics)
             continue
         names.append(result.name)

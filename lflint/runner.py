@@ -214,10 +214,11 @@ class Runner:
         settings = self.settings_for(path)
         seen = ""
         if self.cache is not None and not (settings.fix or self.diff):
-            seen, fields = self.cache.unchanged(path, str(path), self._settings_key(settings))
-            found = self.cache.findings(fields, str(path), self.linter_for(settings)) if fields else fields
+            name = str(path)
+            seen, fields = self.cache.unchanged(name, self._settings_key(settings))
+            found = self.cache.findings(fields, name, self.linter_for(settings)) if fields else fields
             if found is not None:  # not even read
-                return FileResult(str(path), found, cached=True)
+                return FileResult(name, found, cached=True)
         raw = read_regular(path, settings.max_file_size)
         if isinstance(raw, str):
             return FileResult(str(path), self._file_finding(settings, str(path), "LF007", raw))
