@@ -287,6 +287,8 @@ def test_a_forged_or_damaged_entry_is_a_miss(run, tmp_path, user_cache_home):
         assert (code, out) == (1, expected[1] + "    1  LF104  invalid-value\n0 of 1 file answered from the cache\n"), (
             what
         )
+        again = run("check", "bad.lfjob.yaml", "--cache", "--statistics")  # the entry was made afresh
+        assert again == (1, out.replace("0 of 1", "1 of 1")), what
 
 
 def test_a_cache_from_another_user_or_machine_is_a_miss(run, tmp_path, user_cache_home, monkeypatch):
