@@ -253,3 +253,18 @@ def test_a_warm_run_prints_what_a_cold_one_does_in_every_format(run, corpus):
         assert run("check", "jobs", "--format", fmt, "--cache") == cold, fmt
     text = next((corpus / ".lflint_cache").glob("lflint-*.json")).read_text()
     assert "Sup3rS3cret" not in text and "s3cret" not in text and "Zq9wQ" not in text
+
+
+def test_a_file_whose_name_is_not_utf8_is_cached(run, tmp_path):
+    """The cache file is ASCII (a name's undecodable bytes are escapes in it): such a name was an internal error."""
+    import os
+
+    try:
+        with open(os.path.join(os.fsencode(tmp_path), b"bad\xff.lfjob.yaml"), "w") as fh:
+            fh.write(BAD)
+    except OSError:  # a filesystem that only takes UTF-8 names
+        pytest.skip("this filesystem refuses a name that is not UTF-8")
+    settle()
+    cold = run("check", ".", "--cache", "--statistics")
+    assert cold[0] == 1 and "bad\\xff.lfjob.yaml:8:24: LF104" in cold[1] and "internal error" not in cold[1]
+    assert run("check", ".", "--cache", "--statistics") == (1, cold[1].replace("0 of 1", "1 of 1"))
