@@ -44,11 +44,18 @@ class Validators:
     def __init__(self):
         self._rs: dict[Rule | None, Any] = {}
         self._python: dict[Rule | None, Any] = {}
+        self._alone: dict[Rule, Any] = {}
 
     def rs(self, rule: Rule | None):
         if rule not in self._rs:
             self._rs[rule] = compile_schema(schema_of(rule))
         return self._rs[rule]
+
+    def alone(self, rule: Rule):
+        """The gate of ``rule`` alone: passes exactly the documents on which its check finds nothing."""
+        if rule not in self._alone:
+            self._alone[rule] = gate([rule], job_schema=False)
+        return self._alone[rule]
 
     def python(self, rule: Rule | None):
         if rule not in self._python:
@@ -72,6 +79,13 @@ def gate(rules: Iterable[Rule], job_schema: bool):
     parts = [json_file(JOB_SCHEMA)] if job_schema else []
     parts += [at_given(r.given, {"$id": f"urn:lflint:rule:{r.id}", **r.then}) for r in rules]
     return compile_schema({"allOf": parts} if parts else {})
+
+
+def holds(rule: Rule, data: Any, is_plain: bool) -> bool:
+    """Whether ``rule``'s check surely finds nothing in the document ``data`` (that ``plain`` passed, when
+    ``is_plain``): one yes/no of its compiled gate, before any ``select`` or error is made. A document that is
+    not plain is left to the check itself."""
+    return is_plain and VALIDATORS.alone(rule).is_valid(data)
 
 
 def plain(data: Any) -> bool:
