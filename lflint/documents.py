@@ -510,16 +510,18 @@ _JSON_TOKEN = re.compile(r'[ \t\r\n]*(?:("(?:[^"\\]|\\.)*")|([{}\[\],:])|([^ \t\
 
 
 def _scan_json(source: Source) -> tuple[Span, list[tuple[str, tuple]]]:
-    """Build the span tree of a JSON text already known to be valid (iterative: no recursion limit)."""
-    text, pos = source.text, source.position
+    """Build the span tree of a JSON text already known to be valid (iterative: no recursion limit). Tokens come
+    in order and only whitespace between them holds line breaks, so each position is counted from the last."""
+    text = source.text
+    line, line_start = 1, 0  # the line being read and its offset
     stack: list[tuple[Span, str | None]] = []  # container span, pending key
     key = key_range = None
     root = None
     duplicates = []
     found = source.found = []
 
-    def rng(start, end):
-        return (*pos(start), *pos(end))
+    def rng(start, end):  # on the line being read
+        return (line, start - line_start + 1, line, end - line_start + 1)
 
     def attach(span):
         nonlocal root, key, key_range
@@ -541,6 +543,8 @@ def _scan_json(source: Source) -> tuple[Span, list[tuple[str, tuple]]]:
     for m in _JSON_TOKEN.finditer(text):
         string, punct, atom = m.groups()
         start = m.start(1) if string else m.start(2) if punct else m.start(3)
+        if m.start() != start and (breaks := text.count("\n", m.start(), start)):
+            line, line_start = line + breaks, text.rindex("\n", m.start(), start) + 1
         if punct in ("{", "["):
             span = Span(rng(start, start + 1), children={} if punct == "{" else [])
             attach(span)
@@ -548,14 +552,14 @@ def _scan_json(source: Source) -> tuple[Span, list[tuple[str, tuple]]]:
             expect_key = punct == "{"
         elif punct in ("}", "]"):
             span = stack.pop()
-            span.range = (*span.range[:2], *pos(m.end()))
+            span.range = (*span.range[:2], line, m.end() - line_start + 1)
             expect_key = False
         elif punct == ",":
             expect_key = isinstance(stack[-1].children, dict)
         elif punct == ":":
             expect_key = False
         elif string is not None and expect_key:
-            key, key_range = json.loads(string), rng(start, m.end())
+            key, key_range = json.loads(string) if "\\" in string else string[1:-1], rng(start, m.end())
         elif string is not None or atom:
             attach(Span(rng(start, m.end())))
     return root or Span((1, 1, 1, 2)), duplicates
