@@ -204,8 +204,10 @@ class Linter:
         findings = []
         gates = self._gates_of()
         shown = for_user_rules(data) if True in gates else data  # user rules never see a secret
-        if not (self.fast and passes(gates[False], data) and (True not in gates or passes(gates[True], shown))):
-            plain_data = self.fast and plain(data)  # then no rule's check copies its part of the document again
+        plain_data = self.fast and plain(data)  # then no rule's check copies its part of the document again
+        if not (
+            self.fast and passes(gates[False], data, plain_data) and (True not in gates or passes(gates[True], shown))
+        ):
             plain_shown = plain_data if shown is data else self.fast and plain(shown)
             findings.extend(self._structural(data, self.fast, plain_data))
             for rule in self.declarative:

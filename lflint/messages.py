@@ -19,8 +19,10 @@ from .documents import split_pointer, type_name
 from .secrets import is_secret, is_secret_key, mask_tokens, printable, shown_key
 
 
+@lru_cache(maxsize=8192)
 def field_label(pointer: str) -> str:
-    """``/parameter/metadata_migration_parameter/locations/3/key`` → ``locations[3].key``."""
+    """``/parameter/metadata_migration_parameter/locations/3/key`` → ``locations[3].key`` (kept: the same
+    pointers come back in file after file)."""
     tokens = mask_tokens(split_pointer(pointer))
     if len(tokens) > 2 and tokens[0] == "parameter":
         tokens = tokens[2:]

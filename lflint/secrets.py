@@ -130,8 +130,9 @@ def mask_tokens(tokens: list[str]) -> list[str]:
     return shown
 
 
+@lru_cache(maxsize=8192)
 def is_secret(pointer: str) -> bool:
-    """Whether the value at JSON ``pointer`` is (part of) a secret."""
+    """Whether the value at JSON ``pointer`` is (part of) a secret (kept, as ``shown_pointer``)."""
     from .documents import split_pointer  # documents imports this module
 
     return any(is_secret_key(t) for t in split_pointer(pointer))

@@ -112,8 +112,9 @@ def plain(data: Any) -> bool:
     return True
 
 
-def passes(gate_validator, data: Any) -> bool:
-    if plain(data):
+def passes(gate_validator, data: Any, is_plain: bool | None = None) -> bool:
+    """Whether ``data`` passes the gate; ``is_plain``: ``plain(data)`` when already known."""
+    if plain(data) if is_plain is None else is_plain:
         return gate_validator.is_valid(data)
     standin, odd = _for_rs(data)
     return not odd and gate_validator.is_valid(standin)
