@@ -340,3 +340,26 @@ def test_plain_scalars_read_as_yaml_1_2_reads_them_at_their_places(spec):
     assert problems == [] and json.dumps(docs[0].data) == json.dumps(plain(reference))
     for where, ours, theirs in places(reference, docs[0].root, []):
         assert ours == theirs, (where, yaml_text)
+
+
+json_text = st.text(
+    st.characters(max_codepoint=0xFFFF, blacklist_categories=("Cs", "Zl", "Zp")) | st.sampled_from('"\\/~'), max_size=4
+)
+json_trees = st.recursive(
+    st.none() | st.booleans() | st.integers() | json_text,
+    lambda inner: st.lists(inner, max_size=3) | st.dictionaries(json_text, inner, max_size=4),
+    max_leaves=12,
+)
+
+
+@settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(st.dictionaries(json_text, json_trees, min_size=1, max_size=5), st.sampled_from([None, 0, 2, "\t"]))
+def test_json_keys_and_values_at_their_places(spec, indent):
+    """A JSON file's positions (counted on from token to token, found only when a finding asks) are where
+    ruamel.yaml, which reads JSON as YAML flow, puts each key and value; escaped keys and line breaks included."""
+    text = json.dumps(spec, indent=indent, ensure_ascii=False).replace("\n", "\n \n") + "\n"
+    text = "".join(c if c.isprintable() or c in "\n\t" else json.dumps(c)[1:-1] for c in text)  # as ruamel reads
+    docs, problems = load(text, "job.json")
+    assert problems == []
+    for where, ours, theirs in places(ruamel_load(text), docs[0].root, []):
+        assert ours == theirs, (where, text)
