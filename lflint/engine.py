@@ -101,34 +101,45 @@ class Linter:
         """The diagnostics of one file, sorted (true columns; on a secret, ``MASK`` wide), and its source (for
         excerpts and fixes). ``ignore``: the selectors the per-file ignores give this file."""
         source, documents, problems = load_stream(raw, filename, self.max_bytes)
+        # A file's findings are held until its end (a later syntax error or limit changes how every one is shown:
+        # ``Source.unmapped``), so they hold little: equal strings once (a long stream repeats a few messages and
+        # pointers many times), and a fix still to be made as a tuple of what makes it.
+        shared: dict[str, str] = {}
+
+        def share(value):
+            return shared.setdefault(value, value) if type(value) is str else value
+
         found, fixable = [], []  # a fix is made once every document is read: it asks where the file's secrets are
         for doc in documents:  # each YAML document is read here, linted and dropped: a long stream stays small
             findings = self.findings(doc.data)
             deleting = {f.pointer for f in findings if f.rule.fix == "delete"}
             for f in findings:
-                made = {
-                    "file": filename,
-                    "document": doc.index,
-                    "range": doc.locate(f.pointer, f.at_key),
-                    "message": f.message,
-                    "pointer": f.pointer,
-                    "suggestion": f.suggestion,
-                }
+                made = (
+                    doc.index,
+                    doc.locate(f.pointer, f.at_key),
+                    share(f.message),
+                    share(f.pointer),
+                    share(f.suggestion),
+                )
                 if f.rule.fix:  # made from the document's structure (``remedies``)
-                    fixable.append((f.rule.id, made, {"remedy": _remedy(f, doc.root, deleting)}))
+                    fixable.append((f.rule.id, made, "remedy", _remedy(f, doc.root, deleting)))
                 elif f.suggestion and f.applicability:
-                    current = _key_or_value(doc.data, f.pointer, f.at_key)
-                    fixable.append((f.rule.id, made, {"replacing": (current, f.applicability)}))
+                    current = share(_key_or_value(doc.data, f.pointer, f.at_key))
+                    fixable.append((f.rule.id, made, "replacing", (current, f.applicability)))
                 elif f.edit and f.applicability and (rewrite := _planned(doc, f)):  # planned by a code rule
-                    fixable.append((f.rule.id, made, {"rewrite": rewrite}))
+                    fixable.append((f.rule.id, made, "rewrite", rewrite))
                 else:
-                    found.append(self.diagnostic(f.rule.id, **made))
-        found.extend(self.diagnostic(rule, **made, **fix, source=source) for rule, made, fix in fixable)
+                    found.append(self.diagnostic(f.rule.id, **_made(filename, made)))
+        while fixable:  # (in any order: they are sorted below) each dropped once its finding is made
+            rule, made, kind, how = fixable.pop()
+            d = self.diagnostic(rule, **_made(filename, made), **{kind: how}, source=source)
+            found.append(d._replace(fix=d.fix._replace(message=share(d.fix.message))) if d and d.fix else d)
         found.extend(  # complete only now: a later document may have ended the stream (a syntax error, a limit)
             self.diagnostic(p.rule, file=filename, document=p.document, range=_not_empty(p.range), message=p.message)
             for p in problems
         )
-        diagnostics = sorted({d for d in found if d is not None})
+        diagnostics = sorted(d for d in found if d is not None)  # then each once: no set of a stream's findings
+        diagnostics = [d for i, d in enumerate(diagnostics) if not i or d != diagnostics[i - 1]]
         ignore = tuple(ignore)
         if ignore:
             diagnostics = [d for d in diagnostics if not any(matches(self.rules[d.rule], s) for s in ignore)]
@@ -309,6 +320,19 @@ def _on_source(source: Source, d: Diagnostic) -> Diagnostic:
     if (line, column, end_line, end_column) == rng:
         return d  # the same finding, not a copy of it: a long stream's findings are not held twice
     return d._replace(line=line, column=column, end_line=end_line, end_column=end_column)
+
+
+def _made(filename: str, made: tuple) -> dict:
+    """The arguments of ``Linter.diagnostic`` that a finding held as ``made`` (in ``Linter.lint``) gives."""
+    document, range_, message, pointer, suggestion = made
+    return {
+        "file": filename,
+        "document": document,
+        "range": range_,
+        "message": message,
+        "pointer": pointer,
+        "suggestion": suggestion,
+    }
 
 
 def _remedy(finding: Finding, root, deleting: set[str]) -> Callable[[Source], Fix | None]:

@@ -400,8 +400,9 @@ class Runner:
                     for d in subdirs
                     if d not in DEFAULT_EXCLUDE and not path_matches(Path(directory) / d, root, settings.exclude)
                 )
-                files.sort()
-                for name in files:
+                names = "\0".join(sorted(files))  # one string while they are linted, not one per name (7 MB at
+                files.clear()  # 100,000 files); no file name holds a NUL
+                for name in _split(names):
                     file = Path(os.path.join(directory, name))  # not `/ name`: pathlib would intern every name
                     if path_matches(file, root, settings.include) and not path_matches(file, root, settings.exclude):
                         yield _outside(file, top) or file
@@ -426,6 +427,17 @@ def _outside(file: Path, top: str) -> Refused | None:
     if target == top or target.startswith(top.rstrip(os.sep) + os.sep):
         return None
     return Refused(file, "a link to a file outside the directory walked; not read (name the file itself to lint it)")
+
+
+def _split(names: str) -> Iterator[str]:
+    """The names of a string of names that NULs separate, one at a time (``str.split`` would hold them all)."""
+    start = 0
+    while names:
+        end = names.find("\0", start)
+        yield names[start:] if end < 0 else names[start:end]
+        if end < 0:
+            return
+        start = end + 1
 
 
 def _drain(errors: list[OSError]) -> Iterator[Path]:
@@ -455,8 +467,12 @@ def internal_error(exc: BaseException) -> str:
 def excerpt_lines(source, diagnostics: list[Diagnostic]) -> dict[int, Excerpt]:
     """The source lines that ``diagnostics`` start and end on, as ``Source.masked_line`` shows them (none for a
     file that was not text)."""
-    lines = {n: source.masked_line(n) for d in diagnostics for n in {d.line, d.end_line}} if source else {}
-    return {number: line for number, line in lines.items() if line is not None}
+    lines: dict[int, Excerpt] = {}
+    shared: dict[Excerpt, Excerpt] = {}  # equal lines once: a long stream repeats its lines
+    for number in (n for d in diagnostics for n in (d.line, d.end_line)) if source else ():
+        if number not in lines and (line := source.masked_line(number)) is not None:
+            lines[number] = shared.setdefault(line, line)
+    return lines
 
 
 _worker: Runner | None = None

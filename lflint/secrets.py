@@ -144,7 +144,8 @@ def shown_pointer(pointer: str) -> str:
     same pointers come back in file after file)."""
     from .documents import join_pointer, split_pointer
 
-    return "".join(join_pointer("", t) for t in mask_tokens(split_pointer(pointer)))
+    shown = "".join(join_pointer("", t) for t in mask_tokens(split_pointer(pointer)))
+    return pointer if shown == pointer else shown  # the same string, not a copy: a long stream holds many
 
 
 def printable(text: str) -> str:
