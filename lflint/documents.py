@@ -16,7 +16,7 @@ import re
 import sys
 import warnings
 from array import array
-from bisect import bisect_right
+from bisect import bisect_left, bisect_right
 from collections.abc import Generator, Iterator
 from functools import cache
 from typing import Any, NamedTuple
@@ -135,7 +135,6 @@ class Source:
         "complete",
         "found",
         "_secrets",
-        "_by_line",
         "_unmapped",
     )
 
@@ -144,19 +143,28 @@ class Source:
         self._line_starts: array | None = None  # offsets, not int objects: a long stream has many lines
         self.documents: list[Document] = []  # every document, mappings or not (a linted YAML stream: none)
         self.complete = True  # False: loading stopped early, so part of the text has no spans
-        self.found: list = []  # spans and key ranges of secrets as the loader met them (JSON: the scan did)
-        self._secrets: list[tuple[int, int, int, int]] | None = None
-        self._by_line: dict[int, list[tuple[int, int, int, int]]] | None = None
+        self.found: list | _Ranges = []  # spans and key ranges of secrets as the loader met them (JSON: the scan)
+        self._secrets: array | None = None  # their merged ranges, each two positions (``_at``), in order
         self._unmapped: bool | None = None
 
-    @property
-    def secrets(self) -> list[tuple[int, int, int, int]]:
-        """The ranges of every secret value (and of every key that holds a secret), sorted and merged."""
+    def secrets_on(self, first: int, last: int) -> list[tuple[int, int, int, int]]:
+        """The ranges of the secret values (and of the keys that hold a secret), sorted and merged, that lines
+        ``first``..``last`` hold part of: found by bisection, so that a report of many findings over many secrets
+        costs what it shows (a stream of documents, each with a secret and a finding)."""
         if self._secrets is None:
             for doc in self.documents:
                 doc.root  # noqa: B018 - JSON: the scan that finds positions finds the secrets too
-            self._secrets = self._with_comments(_merge([r.range if isinstance(r, Span) else r for r in self.found]))
-        return self._secrets
+            merged = self._with_comments(_merge([r.range if isinstance(r, Span) else r for r in self.found]))
+            self._secrets = array("q", (_at(*p) for r in merged for p in (r[:2], r[2:])))
+            self.found = []
+        secrets, touching = self._secrets, []
+        # the positions only grow (the ranges are merged): the first range that ends on line ``first`` or later
+        for k in range(bisect_left(secrets, _at(first, 0)) // 2 * 2, len(secrets), 2):
+            line, column = divmod(secrets[k], _LINE)
+            if line > last:
+                break
+            touching.append((line, column, *divmod(secrets[k + 1], _LINE)))
+        return touching
 
     def _with_comments(self, ranges: list[tuple[int, int, int, int]]) -> list[tuple[int, int, int, int]]:
         """``ranges`` and each comment on the line a secret ends on (``password: abc #def``: ``#def`` may be the
@@ -171,14 +179,8 @@ class Source:
         return _merge(ranges + comments) if comments else ranges
 
     def _touching(self, number: int) -> list[tuple[int, int, int, int]]:
-        """The secrets (in order) that line ``number`` holds part of: an index, so that a report of many findings
-        over many secrets costs what it shows (a stream of documents, each with a secret and a finding)."""
-        if self._by_line is None:
-            self._by_line = {}
-            for r in self.secrets:
-                for line in range(r[0], r[2] + 1):
-                    self._by_line.setdefault(line, []).append(r)
-        return self._by_line.get(number, [])
+        """The secrets (in order) that line ``number`` holds part of."""
+        return self.secrets_on(number, number)
 
     def line(self, number: int) -> str:
         """Line ``number`` (1-based) without its line break."""
@@ -270,6 +272,30 @@ class Source:
 
 
 _COMMENT = re.compile(r"(?:(?<=[ \t])|^)#")
+_LINE = 1 << 32  # a position (line, column) as one number: line * _LINE + column (a column never reaches 2**32)
+
+
+def _at(line: int, column: int) -> int:
+    return line * _LINE + column
+
+
+class _Ranges:
+    """The secrets' ranges a YAML stream's loader records (``_record_secret``), as a flat array of positions, not
+    tuples: a long stream has many. A span is taken by its range, final once the loader records it."""
+
+    __slots__ = ("_positions",)
+
+    def __init__(self):
+        self._positions = array("q")
+
+    def append(self, recorded) -> None:
+        line, column, end_line, end_column = recorded.range if isinstance(recorded, Span) else recorded
+        self._positions.extend((_at(line, column), _at(end_line, end_column)))
+
+    def __iter__(self) -> Iterator[tuple[int, int, int, int]]:
+        positions = self._positions
+        for k in range(0, len(positions), 2):
+            yield (*divmod(positions[k], _LINE), *divmod(positions[k + 1], _LINE))
 
 
 def _record_secret(found: list, key: str, span: Span, key_range) -> None:
@@ -726,7 +752,7 @@ def _load_yaml(source: Source, problems: list[Problem]) -> Iterator[Document]:
         )
         return
     if not small:
-        source.found = []
+        source.found = _Ranges()
         yield from _build(source, text, restore, *_libyaml_events(text), problems, source.found)
         return
     if odd >= 0:
@@ -747,12 +773,12 @@ def _load_yaml(source: Source, problems: list[Problem]) -> Iterator[Document]:
     yield from docs
 
 
-def _read(source: Source, text: str, restore, events, ev, error) -> tuple[list[Document], list[Problem], list, bool]:
+def _read(source: Source, text: str, restore, events, ev, error) -> tuple[list[Document], list[Problem], _Ranges, bool]:
     """``_build`` to the end: the documents, the problems, the secrets' spans, and whether the parser stopped on a
     syntax error."""
     docs: list[Document] = []
     problems: list[Problem] = []
-    found: list = []
+    found = _Ranges()
     build = _build(source, text, restore, events, ev, error, problems, found)
     while True:
         try:

@@ -386,7 +386,7 @@ def _planned(doc, finding: Finding) -> Fix | None:
 
 def _touches_secret(source: Source, edit: Edit) -> bool:
     start, end = (edit.line, edit.column), (edit.end_line, edit.end_column)
-    return source.unmapped or any(r[:2] < end and start < r[2:] for r in source.secrets)
+    return source.unmapped or any(r[:2] < end and start < r[2:] for r in source.secrets_on(start[0], end[0]))
 
 
 def _key_or_value(data, pointer: str, at_key: bool):

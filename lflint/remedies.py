@@ -48,7 +48,8 @@ def placeholder(source: Source, root: Span, pointer: str, text: str) -> Fix | No
     span = parent.children.get(tokens[-1]) if parent is not None and isinstance(parent.children, dict) else None
     if span is None or span.origin is not None or span.children is not None:
         return None
-    secret = next((r for r in source.secrets if r[:2] == span.range[:2] and span.range[2:] <= r[2:]), None)
+    on_line = source.secrets_on(span.range[0], span.range[0])
+    secret = next((r for r in on_line if r[:2] == span.range[:2] and span.range[2:] <= r[2:]), None)
     if secret is None or not re.fullmatch(
         r"[ \t]*(?:#.*)?", source.text[source.offset(*span.range[2:]) : source.offset(*secret[2:])]
     ):
@@ -60,7 +61,8 @@ def placeholder(source: Source, root: Span, pointer: str, text: str) -> Fix | No
         rest, eol = "", _line_break(source, end_line - 1)
     else:
         rest, eol = source.line(end_line)[end_column - 1 :], _line_break(source, end_line)
-        if not eol or any(r[:2] >= (end_line, end_column) for r in source.secrets if r[0] == end_line):
+        after = [r for r in source.secrets_on(end_line, end_line) if r[:2] >= (end_line, end_column)]
+        if not eol or after:
             return None
         end_line, end_column = end_line + 1, 1
     return Fix(
