@@ -122,7 +122,7 @@ class Linter:
                     share(f.suggestion),
                 )
                 if f.rule.fix:  # made from the document's structure (``remedies``)
-                    fixable.append((f.rule.id, made, "remedy", _remedy(f, doc.root, deleting)))
+                    fixable.append((f.rule.id, made, "remedy", _remedy(f, doc, deleting)))
                 elif f.suggestion and f.applicability:
                     current = share(_key_or_value(doc.data, f.pointer, f.at_key))
                     fixable.append((f.rule.id, made, "replacing", (current, f.applicability)))
@@ -335,13 +335,15 @@ def _made(filename: str, made: tuple) -> dict:
     }
 
 
-def _remedy(finding: Finding, root, deleting: set[str]) -> Callable[[Source], Fix | None]:
-    """What makes the fix of ``finding``, whose rule has a ``fix``, once the file's secrets are known."""
+def _remedy(finding: Finding, doc, deleting: set[str]) -> Callable[[Source], Fix | None]:
+    """What makes the fix of ``finding``, whose rule has a ``fix``, once the file's secrets are known; it holds
+    what it needs of ``doc``, not its positions (a long stream's documents are dropped as they are linted)."""
     from . import remedies
 
-    if finding.rule.fix == "delete":
-        return lambda source: remedies.delete(source, root, finding.pointer, deleting)
-    return lambda source: remedies.placeholder(source, root, finding.pointer, finding.suggestion)
+    if finding.rule.fix == "delete":  # from the text and the document alone: made now
+        fix = remedies.delete(doc.source, doc.root, finding.pointer, deleting)
+        return lambda source: fix
+    return remedies.placeholder(doc.source, doc.root, finding.pointer, finding.suggestion)
 
 
 # A plain YAML scalar that reads as a string of the same characters (not a number, boolean or null)

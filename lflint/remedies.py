@@ -1,12 +1,14 @@
 """Fixes made from a document's structure (a rule's ``fix``): ``delete`` removes the member a finding names, key
-and whole value; ``placeholder`` writes a placeholder where a literal secret stands. Each gives the edits, or None
-where they cannot be exact; ``engine.Linter.diagnostic`` makes the Fix, and ``Source.reveals`` then refuses any
-edit whose range would tell something of a secret.
+and whole value; ``placeholder`` writes a placeholder where a literal secret stands. Each gives the fix, or None
+where it cannot be exact (``placeholder`` once the file's secrets are known: it gives what makes the fix then,
+holding the value's range, not the document's positions); ``engine.Linter.diagnostic`` takes it, and
+``Source.reveals`` then refuses any edit whose range would tell something of a secret.
 """
 
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 
 from .diagnostic import Edit, Fix
 from .documents import Source, Span, join_pointer, split_pointer
@@ -38,25 +40,33 @@ def delete(source: Source, root: Span, pointer: str, deleting: set[str]) -> Fix 
     return Fix("unsafe", f"delete `{tokens[-1]}`", tuple(edits))
 
 
-def placeholder(source: Source, root: Span, pointer: str, text: str) -> Fix | None:
-    """Write ``text`` in place of the secret at ``pointer``: from the value's start to the start of the line after
-    the secret (and a trailing comment, which may be part of it), keeping the rest of that line, so that no
-    range ends where the secret did. None for an alias, a secret that ends the file without a line break, and a
-    line on which another secret follows."""
+def placeholder(source: Source, root: Span, pointer: str, text: str) -> Callable[[Source], Fix | None]:
+    """What writes ``text`` in place of the secret at ``pointer`` once the file's secrets are known: from the
+    value's start to the start of the line after the secret (and a trailing comment, which may be part of it),
+    keeping the rest of that line, so that no range ends where the secret did. None for an alias, a secret that
+    ends the file without a line break, and a line on which another secret follows. It holds the value's range,
+    not ``root``."""
     tokens = split_pointer(pointer)
     parent = _at(root, tokens[:-1])
     span = parent.children.get(tokens[-1]) if parent is not None and isinstance(parent.children, dict) else None
     if span is None or span.origin is not None or span.children is not None:
-        return None
-    on_line = source.secrets_on(span.range[0], span.range[0])
-    secret = next((r for r in on_line if r[:2] == span.range[:2] and span.range[2:] <= r[2:]), None)
+        return lambda source: None
+    value, quoted = span.range, source.is_json or _is_flow(source, parent)
+    return lambda source: _placeholder(source, value, quoted, text)
+
+
+def _placeholder(source: Source, value: tuple[int, int, int, int], quoted: bool, text: str) -> Fix | None:
+    """``placeholder``'s fix: ``value`` is the secret value's range; ``quoted``, whether a plain one must be quoted
+    (JSON, a flow mapping)."""
+    on_line = source.secrets_on(value[0], value[0])
+    secret = next((r for r in on_line if r[:2] == value[:2] and value[2:] <= r[2:]), None)
     if secret is None or not re.fullmatch(
-        r"[ \t]*(?:#.*)?", source.text[source.offset(*span.range[2:]) : source.offset(*secret[2:])]
+        r"[ \t]*(?:#.*)?", source.text[source.offset(*value[2:]) : source.offset(*secret[2:])]
     ):
         return None  # past the value only a comment may be part of the secret (not `, a: 1 #` in a flow mapping)
     line, column, end_line, end_column = secret
     first = source.text[source.offset(line, column)]
-    quote = first if first in "'\"" else '"' if source.is_json or _is_flow(source, parent) else ""
+    quote = first if first in "'\"" else '"' if quoted else ""
     if end_column == 1:  # a block scalar: it ends at a line's start (after its empty lines, part of it)
         rest, eol = "", _line_break(source, end_line - 1)
     else:

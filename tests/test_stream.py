@@ -124,3 +124,54 @@ def test_reports_printed_file_by_file_are_the_reports_of_the_run(tmp_path):
     summary = lflint_subprocess("check", cwd=tmp_path).stdout.splitlines()[-2]
     assert summary.startswith(f"Found {len(found)} problems (") and summary.endswith(" in 5 files.")
     assert lflint_subprocess("check", "--format", "json", "e.lfjob.yaml", cwd=tmp_path).stdout == "[]\n"
+
+
+REMEDIED = """\
+name: dlf_{i}
+type: METADATA_MIGRATION
+parameter:
+  metadata_migration_parameter:
+    datasource_type: ALIYUN_DLF
+    datasource_parameter:
+      jdbc_url: jdbc:mysql://10.0.0.12:3306/hive
+      endpoint: dlf-vpc.cn-hangzhou.aliyuncs.com
+      access_key: ${{LF_DLF_ACCESS_KEY}}
+      secret_key: Zq9-remedied-{i:04d}
+    source_catalog: hive
+    target_catalog: hive_lf
+    conflict_strategy: UPSERT
+    log_location: obs://corp-logs/migration
+    sync_objects: [DATABASE, TABLE, PARTITION]
+    instance_id: 2180518f42b84947b20badfc53981a25
+"""
+
+
+def test_nothing_of_a_linted_document_outlives_it_but_its_findings(monkeypatch):
+    """The fixes of a stream are made at its end (they ask where its secrets are), but what makes one (LF501's
+    placeholder, LF207's deletion: a rule's ``fix``) holds no document's positions: while the last document is
+    linted, the positions alive are its own, as many as while the first was."""
+    import gc
+
+    from lflint import engine
+    from lflint.documents import Span
+
+    count = FALLBACK_MAX // len(REMEDIED) + 2
+    names = {"dlf_0", f"dlf_{count - 1}"}
+    alive = []
+    findings = engine.Linter.findings
+
+    def counting(self, data):
+        if data.get("name") in names:
+            alive.append(sum(type(o) is Span for o in gc.get_objects()))
+        return findings(self, data)
+
+    monkeypatch.setattr(engine.Linter, "findings", counting)
+    text = "---\n".join(REMEDIED.format(i=i) for i in range(count))
+    diagnostics = lflint.lint_text(text, "s.lfjob.yaml", isolated=True)
+    fixed = [d.fix.message for d in diagnostics if d.fix]
+    assert (
+        fixed.count("delete `jdbc_url`")
+        == fixed.count("replace the literal secret with ${ALIBABA_CLOUD_ACCESS_KEY_SECRET}")
+        == count
+    )
+    assert len(alive) == 2 and alive[0] == alive[1] > 0
