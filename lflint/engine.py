@@ -122,7 +122,10 @@ class Linter:
                     share(f.suggestion),
                 )
                 if f.rule.fix:  # made from the document's structure (``remedies``)
-                    fixable.append((f.rule.id, made, "remedy", _remedy(f, doc, deleting)))
+                    kind, how = _remedy(f, doc, deleting)
+                    if kind == "fix" and how:  # held: its message once
+                        how = how._replace(message=share(how.message))
+                    fixable.append((f.rule.id, made, kind, how))
                 elif f.suggestion and f.applicability:
                     current = share(_key_or_value(doc.data, f.pointer, f.at_key))
                     fixable.append((f.rule.id, made, "replacing", (current, f.applicability)))
@@ -176,6 +179,7 @@ class Linter:
         if rule is None:
             return None
         line, column, end_line, end_column = range
+        end_line = line if end_line == line else end_line  # one number held, not two: a stream has many findings
         if replacing and source and suggestion:
             fix = _replacement(source, range, *replacing, suggestion)
         if rewrite and source and not any(_touches_secret(source, e) for e in rewrite.edits):
@@ -335,15 +339,15 @@ def _made(filename: str, made: tuple) -> dict:
     }
 
 
-def _remedy(finding: Finding, doc, deleting: set[str]) -> Callable[[Source], Fix | None]:
-    """What makes the fix of ``finding``, whose rule has a ``fix``, once the file's secrets are known; it holds
-    what it needs of ``doc``, not its positions (a long stream's documents are dropped as they are linted)."""
+def _remedy(finding: Finding, doc, deleting: set[str]) -> tuple[str, Fix | Callable[[Source], Fix | None] | None]:
+    """The fix of ``finding``, whose rule has a ``fix``, as an argument of ``Linter.diagnostic``: a deletion made
+    now (``fix``: it asks only the text and the document), a placeholder once the file's secrets are known
+    (``remedy``). Neither holds ``doc``'s positions: a long stream's documents are dropped as they are linted."""
     from . import remedies
 
-    if finding.rule.fix == "delete":  # from the text and the document alone: made now
-        fix = remedies.delete(doc.source, doc.root, finding.pointer, deleting)
-        return lambda source: fix
-    return remedies.placeholder(doc.source, doc.root, finding.pointer, finding.suggestion)
+    if finding.rule.fix == "delete":
+        return "fix", remedies.delete(doc.source, doc.root, finding.pointer, deleting)
+    return "remedy", remedies.placeholder(doc.source, doc.root, finding.pointer, finding.suggestion)
 
 
 # A plain YAML scalar that reads as a string of the same characters (not a number, boolean or null)

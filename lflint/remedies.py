@@ -155,9 +155,11 @@ def _crossed(source: Source, root: Span, edits: list[Edit]) -> bool:
     remove that a merge ``<<: *name`` outside them names, too: a merge keeps no span of its alias)."""
     cut = [(source.offset(*e[:2]), source.offset(*e[2:4])) for e in edits]
     text = source.text
-    kept = "".join(text[b:a] for (_, b), (a, _) in zip([(0, 0), *cut], [*cut, (len(text), 0)], strict=True))
-    if any(f"*{name}" in kept for cut_ in cut for name in _ANCHOR.findall(text[cut_[0] : cut_[1]])):
-        return True
+    names = [name for start, end in cut for name in _ANCHOR.findall(text[start:end])]
+    if names:  # (the text kept is a copy of the file's: made only when it must be searched)
+        kept = "".join(text[b:a] for (_, b), (a, _) in zip([(0, 0), *cut], [*cut, (len(text), 0)], strict=True))
+        if any(f"*{name}" in kept for name in names):
+            return True
 
     def inside(rng) -> bool:
         start, end = source.offset(*rng[:2]), source.offset(*rng[2:])
