@@ -372,7 +372,7 @@ def load_stream(
     """``load_source`` one document at a time: the file's ``Source``, an iterator over its mapping documents, and
     the problems, a list complete only once the iterator is exhausted (a syntax error may end the stream after
     many documents). A YAML document is read when the iterator reaches it and, unless ``keep``, is not kept in
-    ``Source.documents``: a long stream costs the memory of one document (its secrets' spans stay in
+    ``Source.documents``: a long stream costs the memory of one document (its secrets' ranges stay in
     ``Source.found``). A JSON file is one document, always kept (the scan that finds its secrets reads it)."""
     if len(raw) > max_bytes:
         return (
