@@ -39,25 +39,29 @@ def read_regular(path: Path, limit: int, follow: bool = True) -> bytes | str:
             return "a link, which is not followed here"
         return _not_regular(mode) or f"cannot read file: {reason}"
     try:
-        mode = os.fstat(fd).st_mode
-        if stat.S_ISDIR(mode):
+        status = os.fstat(fd)
+        if stat.S_ISDIR(status.st_mode):
             return "cannot read file: is a directory"
-        return _not_regular(mode) or _read_at_most(fd, limit + 1)
+        return _not_regular(status.st_mode) or _read_at_most(fd, limit + 1, status.st_size)
     except OSError as exc:  # e.g. /proc/self/mem: EIO
         return f"cannot read file: {(exc.strerror or str(exc)).lower()}"
     finally:
         os.close(fd)
 
 
-def _read_at_most(fd: int, size: int) -> bytes:
-    """Up to ``size`` bytes of ``fd``, read a chunk at a time (``os.read``: no file object for a 2 KB file): one
-    read of ``size`` bytes would first allocate them, a MemoryError for a small file under a large limit (a
-    ``max-file-size`` of 1 TB)."""
+def _read_at_most(fd: int, size: int, expected: int) -> bytes:
+    """Up to ``size`` bytes of ``fd``, whose file says it holds ``expected``: one read of ``expected`` + 1 bytes
+    (one allocation: reading in pieces and joining them held the file twice), then, for a file that grew or has
+    no size (``/proc``), pieces of 64 KB (a read allocates its whole piece first, even at the end of the file).
+    Never one read of ``size`` bytes, which would first allocate them all: a MemoryError for a small file under
+    a large limit (a ``max-file-size`` of 1 TB)."""
     chunks = []
-    while size > 0 and (chunk := os.read(fd, min(size, 1 << 20))):
+    want = min(expected + 1, 1 << 28)
+    while size > 0 and (chunk := os.read(fd, min(size, max(want, 1 << 16)))):
         chunks.append(chunk)
         size -= len(chunk)
-    return b"".join(chunks)
+        want = 0
+    return chunks[0] if len(chunks) == 1 else b"".join(chunks)
 
 
 def _not_regular(mode: int) -> str | None:

@@ -383,3 +383,23 @@ def test_colour_on_a_terminal_only_when_not_turned_off(tmp_path):
     assert "\x1b[" in on_a_terminal(NO_COLOR="")
     assert "\x1b[" not in on_a_terminal("--no-color", NO_COLOR="")
     assert "\x1b[" not in on_a_terminal(NO_COLOR="1")
+
+
+def test_a_file_is_read_into_memory_once(tmp_path):
+    """Reading a large file holds its bytes once: read in pieces and joined, a 7 MB stream peaked at twice its
+    size before a line of it was parsed. A file with no size (``/proc``) or one that grows is still read whole."""
+    import tracemalloc
+
+    from lflint.fileio import read_regular
+
+    big = tmp_path / "big.lfjob.yaml"
+    big.write_bytes(b"# padding\n" * 400_000)  # 4 MB
+    tracemalloc.start()
+    try:
+        raw = read_regular(big, 10 << 20)
+        peak = tracemalloc.get_traced_memory()[1]
+    finally:
+        tracemalloc.stop()
+    assert len(raw) == 4_000_000 and peak < 1.2 * len(raw)
+    assert read_regular(Path("/proc/self/status"), 1 << 20).startswith(b"Name:")
+    assert read_regular(big, 1000) == raw[:1001]  # the limit and one byte: too large
