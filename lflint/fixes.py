@@ -6,7 +6,9 @@ that loaded. No I/O here: ``runner`` reads and writes.
 
 from __future__ import annotations
 
+from bisect import bisect_left, insort
 from collections.abc import Callable
+from functools import cache
 from typing import NamedTuple
 
 from .diagnostic import Diagnostic
@@ -26,25 +28,34 @@ class Fixed(NamedTuple):
 
 def apply(source: Source, diagnostics: list[Diagnostic]) -> tuple[str, list[Diagnostic]]:
     """``source``'s text with the fixes of ``diagnostics`` applied, and the findings whose fixes were: a fix any
-    of whose edits overlaps an edit already taken waits for the next pass."""
-    taken: list[tuple[int, int, str]] = []
+    of whose edits overlaps an edit already taken (or inserts where one starts) waits for the next pass. The
+    edits taken are kept sorted, and each new one is looked up among them by bisection; the text is joined once
+    from its pieces (a stream with thousands of fixes was copied whole per edit)."""
+    taken: list[tuple[int, int, str]] = []  # sorted; never overlapping: each was checked against those before
     applied = []
     for d in sorted(diagnostics, key=lambda d: min(d.fix.edits)):
         edits = [
             (source.offset(e.line, e.column), source.offset(e.end_line, e.end_column), e.content) for e in d.fix.edits
         ]
-        if any(
-            start < t_end and t_start < end or start == end == t_start
-            for start, end, _ in edits
-            for t_start, t_end, _ in taken
-        ):
+        if any(_overlaps(taken, start, end) for start, end, _ in edits):
             continue
-        taken.extend(edits)
+        for edit in edits:
+            insort(taken, edit)
         applied.append(d)
-    text = source.text
-    for start, end, content in sorted(taken, reverse=True):
-        text = text[:start] + content + text[end:]
-    return text, applied
+    pieces, at = [], 0
+    for start, end, content in taken:
+        pieces += (source.text[at:start], content)
+        at = end
+    return "".join(pieces) + source.text[at:], applied
+
+
+def _overlaps(taken: list[tuple[int, int, str]], start: int, end: int) -> bool:
+    """Whether the edit ``start``-``end`` overlaps one of ``taken`` (sorted, none overlapping another, so that
+    of those starting before ``end`` the last ends last), or inserts where one starts."""
+    before = bisect_left(taken, (end,))
+    if before and taken[before - 1][1] > start:
+        return True
+    return start == end and before < len(taken) and taken[before][0] == start
 
 
 def fix(
@@ -102,14 +113,69 @@ def _problems(source: Source) -> int:
     return len(load_source(source.text, source.filename)[2])
 
 
+LONG = 2000  # lines from which a stream's diff is found document by document
+
+
 def diff(before: Source, after: Source, name: str, written: tuple = ()) -> str:
     """A unified diff of one file's fix, each line as reports show it (a secret as ``MASK``; a line of a file
     that may hold secrets no span marks, not at all), with its own line ending; what the fixes wrote (``written``
     ranges of ``after``: a placeholder, never a secret of the file) is shown as written."""
-    import difflib
+    old, new = _shown_lines(before), _shown_lines(after, written)
+    out = []
+    for group in _matcher()(None, old, new).get_grouped_opcodes(3):
+        if not out:
+            out += (f"--- a/{name}\n", f"+++ b/{name}\n")
+        (_, i1, _, j1, _), (_, _, i2, _, j2) = group[0], group[-1]
+        out.append(f"@@ -{_range(i1, i2)} +{_range(j1, j2)} @@\n")
+        for tag, i1, i2, j1, j2 in group:
+            if tag == "equal":
+                out += (" " + line for line in old[i1:i2])
+                continue
+            out += ("-" + line for line in old[i1:i2])
+            out += ("+" + line for line in new[j1:j2])
+    return "".join(line if line.endswith("\n") else line + "\n\\ No newline at end of file\n" for line in out)
 
-    lines = difflib.unified_diff(_shown_lines(before), _shown_lines(after, written), f"a/{name}", f"b/{name}")
-    return "".join(line if line.endswith("\n") else line + "\n\\ No newline at end of file\n" for line in lines)
+
+def _range(start: int, stop: int) -> str:
+    """A hunk's range as a unified diff writes it (difflib's ``_format_range_unified``)."""
+    length = stop - start
+    return f"{start + 1}" if length == 1 else f"{start + (length > 0)},{length}"
+
+
+@cache
+def _matcher():
+    import difflib  # not on the start path
+
+    class Opcodes(difflib.SequenceMatcher):
+        """difflib's matcher of two files' lines, except that a long stream whose documents pair up (the same
+        number of ``---`` lines: fixes never add or remove one) is matched document by document: difflib's
+        search for the longest match over the whole file grows with the square of its changes (a stream of
+        10,000 jobs with 4,000 fixes took minutes); a fix never moves a line to another document. The hunks may
+        then be smaller than difflib's over the whole file, which treats a line repeated in every document as
+        junk it does not match."""
+
+        def get_opcodes(self):
+            a, b = self.a, self.b
+            cuts_a, cuts_b = _cuts(a), _cuts(b)
+            if len(a) < LONG or len(cuts_a) != len(cuts_b):
+                return super().get_opcodes()
+            opcodes: list = []
+            for (a1, a2), (b1, b2) in zip(cuts_a, cuts_b, strict=True):
+                for tag, i1, i2, j1, j2 in difflib.SequenceMatcher(None, a[a1:a2], b[b1:b2]).get_opcodes():
+                    step = (tag, a1 + i1, a1 + i2, b1 + j1, b1 + j2)
+                    if opcodes and tag == opcodes[-1][0] == "equal":
+                        step = ("equal", opcodes[-1][1], step[2], opcodes[-1][3], step[4])
+                        opcodes.pop()
+                    opcodes.append(step)
+            return opcodes
+
+    return Opcodes
+
+
+def _cuts(lines: list[str]) -> list[tuple[int, int]]:
+    """The lines of each document of a stream, from one ``---`` line to the next."""
+    starts = [0] + [i for i, line in enumerate(lines) if i and line.rstrip("\r\n") == "---"]
+    return list(zip(starts, starts[1:] + [len(lines)], strict=True))
 
 
 def _shown_lines(source: Source, written: tuple = ()) -> list[str]:

@@ -795,3 +795,70 @@ def test_sarif_and_json_carry_deletions_and_placeholders_without_the_secret(run,
     fixes = [d["fix"] for d in json.loads(run("check", "--format", "json", "a.lfjob.yaml")[1])]
     assert [set(f) for f in fixes] == [{"applicability", "message", "edits"}] * 2  # no field with the old text
     assert SECRET[:6] not in json.dumps(log) + json.dumps(fixes)
+
+
+_EDIT = st.tuples(st.integers(0, 30), st.sampled_from([0, 0, 1, 2, 5])).map(lambda se: (se[0], se[0] + se[1], "x"))
+
+
+@given(st.lists(st.lists(_EDIT, min_size=1, max_size=2).map(sorted), max_size=12))
+def test_fixes_are_taken_by_the_pairwise_overlap_rule(fixes):
+    """``apply`` looks each edit up among those taken by bisection (a stream with thousands of fixes compared
+    every pair): it takes the same fixes as comparing the edit with every one taken."""
+    from bisect import insort
+
+    from lflint.fixes import _overlaps
+
+    taken: list = []
+    for fix in fixes:
+        if any(a[1] > b[0] or a[0] == a[1] == b[0] for a, b in zip(fix, fix[1:], strict=False)):
+            continue  # a fix's own edits never overlap
+        pairwise = any(s < te and ts < e or s == e == ts for s, e, _ in fix for ts, te, _ in taken)
+        assert any(_overlaps(taken, s, e) for s, e, _ in fix) == pairwise
+        if not pairwise:
+            for edit in fix:
+                insort(taken, edit)
+
+
+def _patched(text: str, diff: str) -> str:
+    """``text`` with the unified ``diff`` applied, checking every context and removed line against it."""
+    import re
+
+    old, new, at = text.splitlines(True), [], 0
+    body = diff.splitlines(True)[2:]
+    for k, line in enumerate(body):
+        if line.startswith("@@"):
+            start = int(re.match(r"@@ -(\d+)", line)[1])
+            new += old[at : start - 1]
+            at = start - 1
+        elif line[0] in " -":
+            assert old[at] == line[1:], (k, old[at], line)
+            new += [line[1:]] if line[0] == " " else []
+            at += 1
+        else:
+            new.append(line[1:])
+    return "".join(new + old[at:])
+
+
+def test_a_long_streams_diff_is_found_document_by_document(tmp_path):
+    """A stream of more than ``fixes.LONG`` lines is diffed document by document (difflib over the whole file
+    took minutes on 10,000 jobs, growing with the square of the fixes): the diff turns the file into the fixed
+    one, and holds no more changed lines than difflib's over the whole file."""
+    import difflib
+
+    from lflint.fixes import LONG
+
+    docs = [BAD if i % 3 == 0 else GOOD.replace("name:", "nme:") if i % 7 == 0 else GOOD for i in range(400)]
+    text = "---\n".join(docs)
+    assert text.count("\n") > LONG
+    (tmp_path / "s.lfjob.yaml").write_text(text)
+    shown = lflint_subprocess("check", "--isolated", "--diff", "s.lfjob.yaml", cwd=tmp_path).stdout
+    assert lflint_subprocess("check", "--isolated", "--fix", "s.lfjob.yaml", cwd=tmp_path).returncode == 1
+    fixed = (tmp_path / "s.lfjob.yaml").read_text()
+    assert fixed != text and shown.startswith("--- a/s.lfjob.yaml\n+++ b/s.lfjob.yaml\n@@ ")
+    assert _patched(text, shown) == fixed
+    whole = list(difflib.unified_diff(text.splitlines(True), fixed.splitlines(True)))
+
+    def changed(lines):
+        return sum(line[0] in "+-" and not line.startswith(("+++", "---")) for line in lines)
+
+    assert changed(shown.splitlines(True)) <= changed(whole)
