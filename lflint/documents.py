@@ -19,6 +19,7 @@ from array import array
 from bisect import bisect_left, bisect_right
 from collections.abc import Generator, Iterator
 from functools import cache
+from itertools import islice
 from typing import Any, NamedTuple
 
 from .config import MAX_FILE_SIZE
@@ -131,6 +132,7 @@ class Source:
         "text",
         "is_json",
         "_line_starts",
+        "_lines",
         "documents",
         "complete",
         "found",
@@ -140,7 +142,8 @@ class Source:
 
     def __init__(self, filename: str, text: str, is_json: bool):
         self.filename, self.text, self.is_json = filename, text, is_json
-        self._line_starts: array | None = None  # offsets, not int objects: a long stream has many lines
+        self._line_starts: array | None = None  # where every _EVERY-th line starts (``_starts``)
+        self._lines = 0  # how many lines the text has, once ``_starts`` has counted them
         self.documents: list[Document] = []  # every document, mappings or not (a linted YAML stream: none)
         self.complete = True  # False: loading stopped early, so part of the text has no spans
         self.found: list | _Ranges = []  # spans and key ranges of secrets as the loader met them (JSON: the scan)
@@ -184,11 +187,9 @@ class Source:
 
     def line(self, number: int) -> str:
         """Line ``number`` (1-based) without its line break."""
-        if self._line_starts is None:
-            self.position(0)
-        starts = self._line_starts
-        end = starts[number] - 1 if number < len(starts) else len(self.text)
-        return self.text[starts[number - 1] : end].rstrip("\r")
+        start = self._line_start(number)
+        end = self.text.find("\n", start)
+        return self.text[start : end if end >= 0 else len(self.text)].rstrip("\r")
 
     @property
     def unmapped(self) -> bool:
@@ -204,8 +205,8 @@ class Source:
         that lies wholly in one of the ``written`` ranges (text a fix of lflint wrote: a placeholder) is shown."""
         if self.unmapped:
             return None
-        self.position(0)  # the line starts
-        if not 0 < number <= len(self._line_starts):
+        self._starts()  # and so the number of lines
+        if not 0 < number <= self._lines:
             return None
         line, out, col, masks = self.line(number), "", 1, []
         for l1, c1, l2, c2 in self._touching(number):
@@ -259,18 +260,34 @@ class Source:
 
     def offset(self, line: int, column: int) -> int:
         """The offset in ``text`` of (``line``, ``column``), 1-based: ``position``'s inverse."""
-        if self._line_starts is None:
-            self.position(0)
-        return self._line_starts[line - 1] + column - 1
+        return self._line_start(line) + column - 1
 
     def position(self, offset: int) -> tuple[int, int]:
+        """The (line, column), 1-based, of ``offset`` in ``text``."""
+        block = bisect_right(self._starts(), offset) - 1
+        start = self._line_starts[block]
+        line = block * _EVERY + 1 + self.text.count("\n", start, offset)
+        last_break = self.text.rfind("\n", start, offset)
+        return line, offset - (start if last_break < 0 else last_break + 1) + 1
+
+    def _starts(self) -> array:
+        """Where lines 1, 1 + _EVERY, 1 + 2 * _EVERY, ... start (offsets in ``text``); the lines between are found
+        from them (a long stream has many lines: 229,000 offsets held cost 0.9 MB)."""
         if self._line_starts is None:
-            self._line_starts = array("i" if len(self.text) < 2**31 else "q", [0])  # 4 bytes a line where it can
-            self._line_starts.extend(m.end() for m in re.finditer("\n", self.text))
-        line = bisect_right(self._line_starts, offset)
-        return line, offset - self._line_starts[line - 1] + 1
+            starts = array("i" if len(self.text) < 2**31 else "q", [0])  # 4 bytes an offset where it can
+            starts.extend(m.end() for m in islice(re.finditer("\n", self.text), _EVERY - 1, None, _EVERY))
+            self._line_starts, self._lines = starts, self.text.count("\n") + 1
+        return self._line_starts
+
+    def _line_start(self, number: int) -> int:
+        """The offset in ``text`` where line ``number`` (1-based) starts."""
+        start = self._starts()[(number - 1) // _EVERY]
+        for _ in range((number - 1) % _EVERY):
+            start = self.text.index("\n", start) + 1
+        return start
 
 
+_EVERY = 16  # a Source holds where every 16th line starts
 _COMMENT = re.compile(r"(?:(?<=[ \t])|^)#")
 _LINE = 1 << 32  # a position (line, column) as one number: line * _LINE + column (a column never reaches 2**32)
 
