@@ -62,7 +62,7 @@ def fix_text(
     character as it was, and the findings that remain. Settings as for ``lint_text``."""
     runner = Runner(config, isolated, {**settings, "fix": True, "unsafe_fixes": unsafe}, cache=False)
     result = runner.fix_bytes(text, filename)
-    return (text if result.text is None else result.text), result.diagnostics
+    return (text if result.text is None else result.text), list(result.diagnostics)
 
 
 def lint_paths(

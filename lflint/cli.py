@@ -262,10 +262,12 @@ def check(
         cached += result.cached
         if stream and not result.diagnostics:  # most files: nothing to count or print
             continue
-        fixable.update(d.fix.applicability for d in result.diagnostics if d.fix)
-        severities.update(d.severity for d in result.diagnostics)
-        per_rule.update((d.rule, d.name) for d in result.diagnostics)
-        failed = failed or any(runner.fails(d) for d in result.diagnostics)
+        for d in result.diagnostics:  # one pass: a long stream's are made as they are read (``Findings``)
+            if d.fix:
+                fixable[d.fix.applicability] += 1
+            severities[d.severity] += 1
+            per_rule[d.rule, d.name] += 1
+            failed = failed or runner.fails(d)
         if stream:
             _echo_pieces(_pieces(fmt, result.diagnostics, result.lines, colour, shown))
             shown += len(result.diagnostics)
@@ -332,8 +334,16 @@ def _relative(result, root: Path):
     """``result`` with its file named relative to the repository ``root``."""
     from .paths import relative_path
 
-    name = relative_path(result.name, root)
-    return result._replace(name=name, diagnostics=[d._replace(file=name) for d in result.diagnostics])
+    return _renamed(result, relative_path(result.name, root))
+
+
+def _renamed(result, name: str):
+    """``result`` with its file called ``name``; its findings held as compactly as before (``Findings``)."""
+    if name == result.name:
+        return result
+    from .diagnostic import Findings
+
+    return result._replace(name=name, diagnostics=Findings(d._replace(file=name) for d in result.diagnostics))
 
 
 def _edits(counts, skipped, what: str) -> None:
@@ -424,8 +434,7 @@ def _printable_name(result):
         result.name.encode("utf-8")
         return result
     except UnicodeEncodeError:
-        name = result.name.encode("utf-8", "surrogateescape").decode("utf-8", "backslashreplace")
-        return result._replace(name=name, diagnostics=[d._replace(file=name) for d in result.diagnostics])
+        return _renamed(result, result.name.encode("utf-8", "surrogateescape").decode("utf-8", "backslashreplace"))
 
 
 def _write_report(path: Path, report: str, inputs: list[str]) -> None:

@@ -282,14 +282,19 @@ class Source:
     def _line_start(self, number: int) -> int:
         """The offset in ``text`` where line ``number`` (1-based) starts."""
         start = self._starts()[(number - 1) // _EVERY]
-        for _ in range((number - 1) % _EVERY):
-            start = self.text.index("\n", start) + 1
-        return start
+        skip = (number - 1) % _EVERY
+        return _lines(skip).match(self.text, start).end() if skip else start
 
 
 _EVERY = 16  # a Source holds where every 16th line starts
 _COMMENT = re.compile(r"(?:(?<=[ \t])|^)#")
 _LINE = 1 << 32  # a position (line, column) as one number: line * _LINE + column (a column never reaches 2**32)
+
+
+@cache
+def _lines(count: int) -> re.Pattern:
+    """``count`` lines, each to its line break."""
+    return re.compile(f"(?:[^\n]*\n){{{count}}}")
 
 
 def _at(line: int, column: int) -> int:

@@ -10,18 +10,24 @@ The life of a finding, in order (``Linter.lint``):
 5. ranges in true columns, a finding on a secret ``MASK`` wide (``secrets``).
 
 ``Linter.diagnostic`` is the one place where a Diagnostic is made: it stamps the rule's id, slug and severity
-and masks the pointer, for the rules' findings and for the file-level findings of the runner (LF007, LF010).
+and masks the pointer, for the rules' findings and for the file-level findings of the runner (LF007, LF010);
+``Linter.with_fix`` adds a fix that asks where the file's secrets are, once every document is read. A file's
+diagnostics are held as ``diagnostic.Findings``: a long stream's as rows of numbers.
 """
 
 from __future__ import annotations
 
+import heapq
 import re
-from collections.abc import Callable, Iterable
+from array import array
+from collections.abc import Callable, Iterable, Iterator
+from itertools import groupby
+from operator import attrgetter, itemgetter
 from typing import NamedTuple
 
 from . import suppress
 from .config import MAX_FILE_SIZE
-from .diagnostic import Diagnostic, Edit, Fix
+from .diagnostic import Diagnostic, Edit, Findings, Fix
 from .documents import Source, join_pointer, load_stream, split_pointer
 from .messages import (
     certain,
@@ -95,63 +101,69 @@ class Linter:
 
     # -- one file ------------------------------------------------------------------------------------------------
 
-    def lint(
-        self, raw: bytes | str, filename: str, ignore: Iterable[str] = ()
-    ) -> tuple[list[Diagnostic], Source | None]:
+    def lint(self, raw: bytes | str, filename: str, ignore: Iterable[str] = ()) -> tuple[Findings, Source | None]:
         """The diagnostics of one file, sorted (true columns; on a secret, ``MASK`` wide), and its source (for
         excerpts and fixes). ``ignore``: the selectors the per-file ignores give this file."""
         source, documents, problems = load_stream(raw, filename, self.max_bytes)
         # A file's findings are held until its end (a later syntax error or limit changes how every one is shown:
-        # ``Source.unmapped``), so they hold little: equal strings once (a long stream repeats a few messages and
-        # pointers many times), and a fix still to be made as a tuple of what makes it.
-        shared: dict[str, str] = {}
-
-        def share(value):
-            return shared.setdefault(value, value) if type(value) is str else value
-
-        found, fixable = [], []  # a fix is made once every document is read: it asks where the file's secrets are
+        # ``Source.unmapped``), so they are held as rows of numbers (``Findings``), in order: each document's
+        # sorted as it is linted, a fix that asks where the file's secrets are made once every document is read.
+        held, later, hows = Findings(), array("q"), []  # the rows whose fix is made at the end, and how
+        shared: dict[tuple, tuple] = {}
         for doc in documents:  # each YAML document is read here, linted and dropped: a long stream stays small
+            made = []
             findings = self.findings(doc.data)
             deleting = {f.pointer for f in findings if f.rule.fix == "delete"}
             for f in findings:
-                made = (
-                    doc.index,
-                    doc.locate(f.pointer, f.at_key),
-                    share(f.message),
-                    share(f.pointer),
-                    share(f.suggestion),
-                )
+                fix, how = None, None
                 if f.rule.fix:  # made from the document's structure (``remedies``)
-                    kind, how = _remedy(f, doc, deleting)
-                    if kind == "fix" and how:  # held: its message once
-                        how = how._replace(message=share(how.message))
-                    fixable.append((f.rule.id, made, kind, how))
-                elif f.suggestion and f.applicability:
-                    current = share(_key_or_value(doc.data, f.pointer, f.at_key))
-                    fixable.append((f.rule.id, made, "replacing", (current, f.applicability)))
+                    kind, fix = _remedy(f, doc, deleting)
+                    if kind == "remedy":
+                        fix, how = None, (kind, fix)
+                elif f.suggestion and f.applicability:  # a new spelling written in place of a key or string
+                    current = _key_or_value(doc.data, f.pointer, f.at_key)
+                    how = ("replacing", (current, f.applicability)) if isinstance(current, str) else None
                 elif f.edit and f.applicability and (rewrite := _planned(doc, f)):  # planned by a code rule
-                    fixable.append((f.rule.id, made, "rewrite", rewrite))
-                else:
-                    found.append(self.diagnostic(f.rule.id, **_made(filename, made)))
-        while fixable:  # (in any order: they are sorted below) each dropped once its finding is made
-            rule, made, kind, how = fixable.pop()
-            d = self.diagnostic(rule, **_made(filename, made), **{kind: how}, source=source)
-            found.append(d._replace(fix=d.fix._replace(message=share(d.fix.message))) if d and d.fix else d)
-        found.extend(  # complete only now: a later document may have ended the stream (a syntax error, a limit)
+                    how = ("rewrite", rewrite)
+                d = self.diagnostic(
+                    f.rule.id,
+                    file=filename,
+                    document=doc.index,
+                    range=doc.locate(f.pointer, f.at_key),
+                    message=f.message,
+                    pointer=f.pointer,
+                    suggestion=f.suggestion,
+                    fix=fix,
+                )
+                if d:
+                    made.append((d, how))
+            for d, how in sorted(made, key=itemgetter(0)):
+                if how:  # a long stream repeats a few ("replacing", (current, applicability)): each held once
+                    later.append(len(held))
+                    hows.append(shared.setdefault(how, how) if how[0] == "replacing" else how)
+                held.append(d)
+        for row, (kind, how) in zip(later, hows, strict=True):
+            held[row] = self.with_fix(held[row], source, **{kind: how})
+        del later, hows
+        found = [  # complete only now: a later document may have ended the stream (a syntax error, a limit)
             self.diagnostic(p.rule, file=filename, document=p.document, range=_not_empty(p.range), message=p.message)
             for p in problems
-        )
-        diagnostics = sorted(d for d in found if d is not None)  # then each once: no set of a stream's findings
-        diagnostics = [d for i, d in enumerate(diagnostics) if not i or d != diagnostics[i - 1]]
+        ]
         ignore = tuple(ignore)
-        if ignore:
-            diagnostics = [d for d in diagnostics if not any(matches(self.rules[d.rule], s) for s in ignore)]
-        if source and not source.is_json:
-            diagnostics = suppress.apply(
-                diagnostics, source.text, filename, self._enabled_id, lambda *found: self._unused(source, *found)
-            )
-        if source and diagnostics:
-            diagnostics = sorted(_on_source(source, d) for d in diagnostics)
+        directives = suppress.Directives(source.text if source and not source.is_json else "", self._enabled_id)
+        kept = (
+            d
+            for d in _each_once(heapq.merge(held, sorted(filter(None, found))))
+            if not (ignore and any(matches(self.rules[d.rule], s) for s in ignore)) and not directives.silence(d)
+        )
+        diagnostics = Findings()
+        for _, on_document in groupby(kept, key=attrgetter("document")):
+            for d in sorted(_on_source(source, d) for d in on_document) if source else on_document:
+                diagnostics.append(d)
+        del held
+        unused = directives.unused(filename, lambda *found: self._unused(source, *found))
+        if unused:  # known once every finding has been looked at (few: a file's stale suppressions)
+            diagnostics = Findings(heapq.merge(diagnostics, sorted(_on_source(source, d) for d in unused)))
         return diagnostics, source
 
     def diagnostic(
@@ -164,28 +176,15 @@ class Linter:
         document: int = 0,
         pointer: str = "",
         suggestion: str | None = None,
-        replacing: tuple[object, str] | None = None,
-        rewrite: Fix | None = None,
-        remedy: Callable[[Source], Fix | None] | None = None,
-        source: Source | None = None,
         fix: Fix | None = None,
     ) -> Diagnostic | None:
-        """The one place a Diagnostic is made; None when rule ``rule_id`` is not enabled. ``replacing``: (the key
-        or value at ``range`` that ``suggestion`` would replace, and whether that is safe or unsafe), from which,
-        with the ``source``, the fix is made; ``rewrite``: a fix planned from the document (``edits``), kept
-        unless an edit of it touches a secret of the ``source``; ``remedy``: what makes the fix from the ``source``
-        (a rule's ``fix``); ``fix``: one made before, as the cache keeps it."""
+        """The one place a Diagnostic is made; None when rule ``rule_id`` is not enabled. ``fix``: one made
+        without the whole file (a deletion of a rule's ``fix``; one the cache kept); ``with_fix`` adds those that
+        ask where the file's secrets are."""
         rule = self.rules.get(rule_id)
         if rule is None:
             return None
         line, column, end_line, end_column = range
-        end_line = line if end_line == line else end_line  # one number held, not two: a stream has many findings
-        if replacing and source and suggestion:
-            fix = _replacement(source, range, *replacing, suggestion)
-        if rewrite and source and not any(_touches_secret(source, e) for e in rewrite.edits):
-            fix = rewrite
-        elif remedy and source:
-            fix = remedy(source)
         return Diagnostic(
             file=file,
             document=document,
@@ -201,6 +200,27 @@ class Linter:
             suggestion=suggestion,
             fix=fix,
         )
+
+    @staticmethod
+    def with_fix(
+        d: Diagnostic,
+        source: Source | None,
+        replacing: tuple[object, str] | None = None,
+        rewrite: Fix | None = None,
+        remedy: Callable[[Source], Fix | None] | None = None,
+    ) -> Diagnostic:
+        """``d`` with the fix made once the whole ``source`` is read: ``replacing``: (the key or value at ``d``'s
+        range that its suggestion would replace, and whether that is safe or unsafe); ``rewrite``: a fix planned
+        from the document (``edits``), kept unless an edit of it touches a secret; ``remedy``: what makes the fix
+        from the source (a rule's ``fix``)."""
+        fix = None
+        if replacing and source and d.suggestion:
+            fix = _replacement(source, d[2:6], *replacing, d.suggestion)
+        if rewrite and source and not any(_touches_secret(source, e) for e in rewrite.edits):
+            fix = rewrite
+        elif remedy and source:
+            fix = remedy(source)
+        return d._replace(fix=fix) if fix else d
 
     def _enabled_id(self, name: str) -> str | None:
         rule = find_rule(self.rules, name)
@@ -326,17 +346,13 @@ def _on_source(source: Source, d: Diagnostic) -> Diagnostic:
     return d._replace(line=line, column=column, end_line=end_line, end_column=end_column)
 
 
-def _made(filename: str, made: tuple) -> dict:
-    """The arguments of ``Linter.diagnostic`` that a finding held as ``made`` (in ``Linter.lint``) gives."""
-    document, range_, message, pointer, suggestion = made
-    return {
-        "file": filename,
-        "document": document,
-        "range": range_,
-        "message": message,
-        "pointer": pointer,
-        "suggestion": suggestion,
-    }
+def _each_once(diagnostics: Iterable[Diagnostic]) -> Iterator[Diagnostic]:
+    """``diagnostics`` (sorted) without repeats."""
+    previous = None
+    for d in diagnostics:
+        if d != previous:
+            yield d
+        previous = d
 
 
 def _remedy(finding: Finding, doc, deleting: set[str]) -> tuple[str, Fix | Callable[[Source], Fix | None] | None]:

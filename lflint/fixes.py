@@ -7,7 +7,7 @@ that loaded. No I/O here: ``runner`` reads and writes.
 from __future__ import annotations
 
 from bisect import bisect_left, insort
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from functools import cache
 from typing import NamedTuple
 
@@ -20,7 +20,7 @@ BOM = "\ufeff"
 
 class Fixed(NamedTuple):
     text: str  # the fixed text (the original when nothing was fixed)
-    diagnostics: list[Diagnostic]  # what remains
+    diagnostics: Sequence[Diagnostic]  # what remains
     fixed: list[Diagnostic]  # the findings the fixes repaired, in the order they were applied
     source: Source | None  # of ``text``
     written: tuple = ()  # the ranges of ``text`` the fixes wrote (line, column, end_line, end_column)

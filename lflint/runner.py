@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import os
 import sys
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Sequence
 from itertools import chain, islice
 from pathlib import Path
 from typing import NamedTuple
@@ -38,7 +38,7 @@ class FileResult(NamedTuple):
     """One file's diagnostics, with the source lines they point at (secrets masked) for excerpts."""
 
     name: str
-    diagnostics: list[Diagnostic]
+    diagnostics: Sequence[Diagnostic]  # the linter's are ``Findings``: held compactly, each made when read
     lines: dict[int, Excerpt] = {}  # a shared default, never changed
     key: tuple | None = None  # the cache key (settings, content, signature), when the result is to be cached
     error: str | None = None  # an internal error that kept the file from being linted (a bug in lflint)
@@ -193,7 +193,7 @@ class Runner:
     # -- linting -------------------------------------------------------------------------------------------------
 
     def lint_bytes(self, raw: bytes | str, filename: str, settings: Settings | None = None) -> list[Diagnostic]:
-        return self._lint(raw, filename, settings)[0]
+        return list(self._lint(raw, filename, settings)[0])
 
     def _lint(self, raw: bytes | str, filename: str, settings: Settings | None = None):
         """The diagnostics of one file (``Linter.lint``) with the per-file ignores of its settings, and its source."""
@@ -464,7 +464,7 @@ def internal_error(exc: BaseException) -> str:
     return f"internal error: {type(exc).__name__}{where} (please report it at {REPORT_URL} with the command you ran)"
 
 
-def excerpt_lines(source, diagnostics: list[Diagnostic]) -> dict[int, Excerpt]:
+def excerpt_lines(source, diagnostics: Iterable[Diagnostic]) -> dict[int, Excerpt]:
     """The source lines that ``diagnostics`` start and end on, as ``Source.masked_line`` shows them (none for a
     file that was not text)."""
     lines: dict[int, Excerpt] = {}

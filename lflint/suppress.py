@@ -10,7 +10,7 @@ Comments are read only when a file mentions ``lflint:`` at all, so clean files d
 from __future__ import annotations
 
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 
 from .diagnostic import Diagnostic
 
@@ -46,45 +46,64 @@ def find_directive(line: str) -> tuple[str, int, str] | None:
     return None
 
 
-def apply(
-    diagnostics: list[Diagnostic],
-    text: str,
-    filename: str,
-    resolve: Callable[[str], str | None],
-    unused: Callable[..., Diagnostic | None],
-) -> list[Diagnostic]:
-    """Drop suppressed diagnostics; add one ``unused`` diagnostic per selector that silenced nothing.
+class Directives:
+    """The suppressions of a file's text, each remembering whether it silenced a finding; the text is read only
+    when it mentions ``lflint:`` at all, and then only the lines that do.
 
-    ``resolve`` turns an id or slug into an enabled rule id (None when no enabled rule has that name); ``unused``
-    makes the diagnostic (None when its rule, LF009, is not enabled).
-    """
-    if "lflint:" not in text:
-        return diagnostics
-    directives = []  # (scope line or 0 for the file, line, column, end column, selector, rule id)
-    for number, line in enumerate(text.splitlines(), 1):
-        if "lflint:" not in line:
-            continue
-        found = find_directive(line)
-        if not found:
-            continue
-        kind, hash_at, rules = found
-        scope = 0 if kind == "disable-file" else number + 1 if kind == "disable-next-line" else number
-        for selector in filter(None, (s.strip() for s in rules.split(","))):
-            directives.append([scope, number, hash_at + 1, len(line.rstrip()) + 1, selector, resolve(selector), False])
-    kept = []
-    for diagnostic in diagnostics:
-        hit = [d for d in directives if d[5] == diagnostic.rule and d[0] in (0, diagnostic.line)]
-        for directive in hit:
-            directive[6] = True
-        if not hit:
-            kept.append(diagnostic)
-    for _scope, line, col, end, selector, rule, used in directives:
-        if not used:
-            why = "names no rule" if rule is None else "silences no finding"
-            found = unused(filename, line, col, end, f"suppression of {selector!r} {why}")
-            if found is not None:
-                kept.append(found)
-    return sorted(kept)
+    ``resolve`` turns an id or slug into an enabled rule id (None when no enabled rule has that name)."""
+
+    def __init__(self, text: str, resolve: Callable[[str], str | None]):
+        self._found = []  # [scope line or 0 for the file, line, column, end column, selector, rule id, used]
+        for number, line in _lines_with(text, "lflint:"):
+            found = find_directive(line)
+            if not found:
+                continue
+            kind, hash_at, rules = found
+            scope = 0 if kind == "disable-file" else number + 1 if kind == "disable-next-line" else number
+            for selector in filter(None, (s.strip() for s in rules.split(","))):
+                self._found.append(
+                    [scope, number, hash_at + 1, len(line.rstrip()) + 1, selector, resolve(selector), False]
+                )
+
+    def silence(self, diagnostic: Diagnostic) -> bool:
+        """Whether a suppression silences ``diagnostic`` (each one that does is marked used)."""
+        hit = False
+        for directive in self._found:
+            if directive[5] == diagnostic.rule and directive[0] in (0, diagnostic.line):
+                directive[6] = hit = True
+        return hit
+
+    def unused(self, filename: str, make: Callable[..., Diagnostic | None]) -> list[Diagnostic]:
+        """One diagnostic per selector that silenced nothing, sorted; ``make`` makes it (None when its rule,
+        LF009, is not enabled)."""
+        found = (
+            make(
+                filename,
+                line,
+                col,
+                end,
+                f"suppression of {selector!r} {'names no rule' if rule is None else 'silences no finding'}",
+            )
+            for _scope, line, col, end, selector, rule, used in self._found
+            if not used
+        )
+        return sorted(d for d in found if d is not None)
+
+
+_BREAKS = "\n\r\x0b\x0c\x1c\x1d\x1e\x85\u2028\u2029"  # where str.splitlines breaks a line ("\r\n" is one break)
+_BREAK = re.compile(f"[{_BREAKS}]")
+
+
+def _lines_with(text: str, needle: str) -> Iterator[tuple[int, str]]:
+    """The lines of ``text`` that hold ``needle``, numbered as ``enumerate(text.splitlines(), 1)`` numbers them,
+    without splitting the whole text (a long stream has hundreds of thousands of lines)."""
+    number, at = 1, 0
+    while (hit := text.find(needle, at)) >= 0:
+        start = max(at, *(text.rfind(c, at, hit) + 1 for c in _BREAKS))
+        number += sum(text.count(c, at, start) for c in _BREAKS) - text.count("\r\n", at, start)
+        end = found.start() if (found := _BREAK.search(text, hit)) else len(text)
+        yield number, text[start:end]
+        at, number = end + (2 if text.startswith("\r\n", end) else 1), number + 1
 
 
 NOT_SUPPRESSED = frozenset({"LF009", "LF010", "LF012"})  # a stale suppression, a bug, a baseline entry

@@ -1,10 +1,12 @@
 """A YAML stream too large for the second reader is linted document by document (docs/performance.md, "One long
 stream"): what it reports must not depend on that."""
 
+import pytest
 from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
 import lflint
+from lflint.diagnostic import Diagnostic, Edit, Findings, Fix
 from lflint.documents import FALLBACK_MAX, Source
 from lflint.secrets import MASK
 
@@ -199,3 +201,94 @@ def test_positions_of_a_long_text_are_counted_from_where_every_16th_line_starts(
         column = offset - text.rfind("\n", 0, offset)
         assert source.position(offset) == (line, column)
         assert source.offset(line, column) == offset
+
+
+def test_a_long_streams_findings_are_held_as_rows_not_as_diagnostics():
+    """A file's findings are held until its end, as rows of numbers (``Findings``): as Diagnostics, 8,000 findings
+    with their fixes held 387 bytes each, as rows 76."""
+    import gc
+    import tracemalloc
+
+    from lflint.runner import Runner
+
+    count = 2000
+    bad = [SPEC.format(i=i, ds=f"usrname: x, password: {secret(i)}", strategy="upsert") for i in range(count)]
+    runner = Runner(isolated=True, cache=False)
+    runner.lint_bytes(bad[0], "warm.lfjob.yaml")  # the rules compiled, the modules imported
+    gc.collect()
+    tracemalloc.start()
+    try:
+        before = tracemalloc.get_traced_memory()[0]
+        result = runner.check_bytes("---\n".join(bad).encode(), "s.lfjob.yaml")
+        with_excerpts = tracemalloc.get_traced_memory()[0] - before
+        lines = len(result.lines)
+        result = result._replace(lines={})
+        gc.collect()
+        held = tracemalloc.get_traced_memory()[0] - before
+    finally:
+        tracemalloc.stop()
+    found = result.diagnostics
+    assert len(found) >= 3 * count and sum(bool(d.fix) for d in found) >= 2 * count
+    assert held < 120 * len(found), (held, len(found), with_excerpts, lines)
+
+
+def diagnostics():
+    position = st.integers(1, 2**40)
+    edit = st.builds(Edit, position, position, position, position, st.sampled_from(["", "UPSERT", "x\ny"]))
+    fix = st.builds(
+        Fix, st.sampled_from(["safe", "unsafe"]), st.sampled_from(["m", "n"]), st.tuples(edit) | st.tuples(edit, edit)
+    )
+    text = st.sampled_from(["a", "b", "é\u2028"])
+    return st.builds(
+        Diagnostic,
+        st.sampled_from(["a.yaml", "b.json"]),
+        st.integers(0, 2**40),
+        position,
+        position,
+        position,
+        position,
+        st.sampled_from(["LF101", "LF104"]),
+        text,
+        st.sampled_from(["error", "warning"]),
+        text,
+        text,
+        st.none() | text,
+        st.none() | fix,
+    )
+
+
+@given(st.lists(diagnostics(), max_size=12), st.data())
+def test_findings_are_the_diagnostics_they_were_given(given_list, data):
+    """``Findings`` hold what they are given, as they are or as rows, and give it back as Diagnostics, indexed,
+    sliced, replaced and pickled (a worker process sends them)."""
+    import pickle
+
+    held = Findings(given_list, compact_from=data.draw(st.integers(1, 13)))  # rows from this many on
+    assert held == given_list and list(held) == given_list and len(held) == len(given_list)
+    assert held[1:-1] == given_list[1:-1] and held[::-2] == given_list[::-2]
+    assert pickle.loads(pickle.dumps(held)) == given_list
+    if given_list:
+        index = data.draw(st.integers(-len(given_list), len(given_list) - 1))
+        assert held[index] == given_list[index]
+        new = data.draw(diagnostics())
+        held[index] = new
+        given_list[index] = new
+        assert held == given_list
+    for outside in (len(given_list), -len(given_list) - 1):
+        with pytest.raises(IndexError):
+            held[outside]
+
+
+@given(
+    st.lists(
+        st.sampled_from(["a", "lflint:", "\n", "\r", "\r\n", "\x0b", "\x0c", "\x1c", "\x85", "\u2028", "\u2029"])
+    ).map("".join)
+)
+@example("x\r\nlflint: a\r\rlflint:\u2029lflint:lflint:")
+def test_suppressions_are_read_from_the_lines_that_mention_lflint(text):
+    """Only the lines that mention ``lflint:`` are read (``str.splitlines`` of a long stream held every line),
+    numbered as before: as ``str.splitlines`` numbers them."""
+    from lflint.suppress import _lines_with
+
+    expected = [(n, line) for n, line in enumerate(text.splitlines(), 1) if "lflint:" in line]
+    assert list(_lines_with(text, "lflint:")) == expected
