@@ -18,7 +18,7 @@ from pathlib import Path
 from typing import NamedTuple
 
 from .config import ConfigError
-from .diagnostic import Diagnostic
+from .diagnostic import Diagnostic, Findings
 from .secrets import is_secret_key
 
 VERSION = 1
@@ -103,7 +103,7 @@ class Baseline:
         file = self._relative(result.name, self.root)
         if file in self._files:
             self._linted.add(file)
-        kept = []
+        kept = Findings()  # as compact as the linter's: a long stream has many
         for d in result.diagnostics:
             if d.rule in NOT_BASELINED:
                 kept.append(d)
