@@ -77,7 +77,7 @@ class Findings(Sequence):
         self._compact_from = compact_from
         self._rows = array("q")
         self._edits = array("q")  # line, column, end_line, end_column of each edit
-        self._kinds: list[tuple] = []  # (rule, name, severity, message, pointer, suggestion, file, fix's)
+        self._kinds: list[tuple] = []  # (file, rule, name, severity, message, pointer, suggestion, fix's)
         self._kind_of: dict[tuple, int] = {}
         for d in diagnostics:
             self.append(d)
@@ -101,7 +101,7 @@ class Findings(Sequence):
 
     def _row(self, d: Diagnostic) -> tuple:
         fix = d.fix
-        kind = (*d[6:12], *d[:1], fix and (fix.applicability, fix.message, tuple(e.content for e in fix.edits)))
+        kind = (d[0], *d[6:12], fix and (fix.applicability, fix.message, tuple(e.content for e in fix.edits)))
         number = self._kind_of.get(kind)
         if number is None:
             number = self._kind_of[kind] = len(self._kinds)
@@ -135,36 +135,19 @@ class Findings(Sequence):
 
     def _made(self, start: int) -> Diagnostic:
         """The Diagnostic of the row at ``start`` in ``_rows``."""
-        document, line, column, end_line, end_column, number, first = self._rows[start : start + self.WIDTH]
-        rule, name, severity, message, pointer, suggestion, file, fix = self._kinds[number]
+        kind, first = self._kinds[self._rows[start + 5]], self._rows[start + 6]
+        fix = kind[7]
         if fix:
-            applicability, fix_message, contents = fix
+            applicability, message, contents = fix
             at, edits = self._edits, range(first, first + 4 * len(contents), 4)
             fix = Fix(
                 applicability,
-                fix_message,
+                message,
                 tuple(
                     Edit(at[k], at[k + 1], at[k + 2], at[k + 3], new) for k, new in zip(edits, contents, strict=True)
                 ),
             )
-        return tuple.__new__(  # as Diagnostic(...) makes it, without a call of Python code
-            Diagnostic,
-            (
-                file,
-                document,
-                line,
-                column,
-                end_line,
-                end_column,
-                rule,
-                name,
-                severity,
-                message,
-                pointer,
-                suggestion,
-                fix,
-            ),
-        )
+        return Diagnostic._make((kind[0], *self._rows[start : start + 5], *kind[1:7], fix))
 
     def __eq__(self, other) -> bool:
         return isinstance(other, (Findings, list, tuple)) and list(self) == list(other)
