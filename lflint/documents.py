@@ -365,14 +365,25 @@ def decode(raw: bytes) -> str | Problem:
     if raw.startswith((b"\xff\xfe", b"\xfe\xff")) or (len(raw) > 1 and b"\x00" in raw[:4]):
         return Problem("LF003", "file is UTF-16 or UTF-32 encoded; job specs must be UTF-8")
     try:
-        text = raw.decode("utf-8-sig")
+        text = read_breaks(raw.decode("utf-8-sig"))
     except UnicodeDecodeError as exc:
-        line = raw[: exc.start].count(b"\n") + 1
-        col = len(raw[: exc.start].decode("utf-8-sig").rpartition("\n")[2]) + 1  # in characters, as every column
+        before = read_breaks(raw[: exc.start].decode("utf-8-sig"))
+        line = before.count("\n") + 1
+        col = len(before.rpartition("\n")[2]) + 1  # in characters, as every column
         return Problem(
             "LF003", f"file is not valid UTF-8: byte 0x{raw[exc.start]:02x} at line {line}", (line, col, line, col + 1)
         )
     return text
+
+
+# A carriage return not before a line feed is a line break (YAML's, and an editor's); lflint reads it as one "\n"
+# (one character for one, so every column and offset stays), so that its lines are the parser's (docs/ambiguities.md).
+_LONE_CR = re.compile(r"\r(?!\n)")
+
+
+def read_breaks(text: str) -> str:
+    """``text`` with each lone carriage return read as a line feed (the same text when it has none)."""
+    return _LONE_CR.sub("\n", text) if "\r" in text and _LONE_CR.search(text) else text
 
 
 def load(raw: bytes | str, filename: str, max_bytes: int = MAX_FILE_SIZE) -> tuple[list[Document], list[Problem]]:
@@ -402,7 +413,7 @@ def load_stream(
             iter(()),
             [Problem("LF008", f"file is larger than {show_size(max_bytes)} (the `max-file-size` setting); not parsed")],
         )
-    text = decode(raw) if isinstance(raw, bytes) else raw.removeprefix("\ufeff")  # a BOM, as decode drops it
+    text = decode(raw) if isinstance(raw, bytes) else read_breaks(raw.removeprefix("\ufeff"))  # as decode reads it
     if isinstance(text, Problem):
         return None, iter(()), [text]
     if not text or text.isspace():  # text.strip() would copy the text

@@ -24,6 +24,7 @@ from .config import (
     with_overrides,
 )
 from .diagnostic import Diagnostic, severity_rank
+from .documents import read_breaks
 from .engine import Context, Linter
 from .fileio import read_regular
 from .rules import RuleError, all_rules, matches
@@ -32,6 +33,7 @@ from .secrets import Excerpt
 PARALLEL_FROM = 300  # with --jobs unset, this many files or more are spread over every CPU
 MAX_JOBS_PER_CPU = 4  # --jobs is capped at this many processes per CPU
 REPORT_URL = "https://github.com/lflint/lflint/issues"
+LONE_CR_NOTE = "a line ends in a lone carriage return (\\r); not fixed (give its lines \\n or \\r\\n endings)"
 
 
 class FileResult(NamedTuple):
@@ -249,6 +251,14 @@ class Runner:
                 (d.fix.applicability == "safe" or settings.unsafe_fixes)
                 and (not settings.fixable or any(matches(rule, s) for s in settings.fixable))
                 and not any(matches(rule, s) for s in settings.unfixable)
+            )
+
+        if read_breaks(text) is not text:  # the fixed text would end its lines in "\n": a fix to make is not made
+            checked = self.check_bytes(raw, name)
+            return (
+                checked._replace(note=LONE_CR_NOTE)
+                if any(d.fix and wanted(d) for d in checked.diagnostics)
+                else checked
             )
 
         before = None

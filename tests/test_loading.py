@@ -1,6 +1,7 @@
 """Loading: positions in YAML and JSON, and every kind of bad input ends in a diagnostic, not a traceback."""
 
 import json
+from pathlib import Path
 
 import pytest
 from conftest import GOOD
@@ -188,3 +189,37 @@ def test_a_large_file_with_an_anchor_libyaml_would_misread_is_not_read_wrong():
     text = GOOD + "x: &an:chor value\n" + "# padding\n" * 30_000
     assert found(text) == [("LF008", 12, 4, 12, 8)]
     assert "(&an:)" in lint_text(text, "x.yaml")[0].message
+
+
+EXAMPLES = Path(__file__).parent.parent / "examples"
+
+
+@pytest.mark.parametrize("name", sorted(p.name for p in EXAMPLES.glob("*.lfjob.*")))
+@pytest.mark.parametrize("ending", ["\r", "\r\r\n"])
+def test_a_lone_carriage_return_is_a_line_break(name, ending):
+    """A carriage return not before a line feed ends a line (YAML's line break, and an editor's): a file whose
+    lines end so gets the findings, at the same places, that it gets with "\\n" (it was an internal error, or
+    every line after one was counted wrong). "\\r\\r\\n" is two line breaks."""
+    text = (EXAMPLES / name).read_text(encoding="utf-8")
+    expected = found(text, name)
+    if ending == "\r\r\n":  # each line break two: the findings' lines doubled, less one
+        expected = [(r, 2 * line - 1, col, 2 * end - 1, end_col) for r, line, col, end, end_col in expected]
+    assert found(text.replace("\n", ending), name) == expected
+
+
+def test_a_file_of_lone_carriage_returns_is_checked_not_fixed(tmp_path, run):
+    """Fixing would write "\\n" line breaks where the file has "\\r": it is checked and left as it is, and a fix
+    it would have made is told (exit 2, as any fix that could not be made)."""
+    from conftest import lflint_subprocess
+
+    raw = GOOD.replace("PARQUET", "parquet").replace("\n", "\r").encode()
+    (tmp_path / "a.lfjob.yaml").write_bytes(raw)
+    done = lflint_subprocess("check", "--fix", "--isolated", "a.lfjob.yaml", cwd=tmp_path)
+    assert done.returncode == 2 and "LF104" in done.stdout and "a.lfjob.yaml:9:26:" in done.stdout
+    assert "lone carriage return" in done.stderr and "not fixed" in done.stderr
+    assert (tmp_path / "a.lfjob.yaml").read_bytes() == raw
+    (tmp_path / "a.lfjob.yaml").write_bytes(GOOD.replace("\n", "\r").encode())  # nothing to fix: nothing to say
+    done = lflint_subprocess("check", "--fix", "--isolated", "a.lfjob.yaml", cwd=tmp_path)
+    assert done.returncode == 0 and done.stderr == ""
+    code, out = run("check", "--isolated", "-", "--stdin-filename", "b.yaml", input=b"a: 1\rb: \xff\r")
+    assert code == 1 and "b.yaml:2:4: LF003" in out and "at line 2" in out, out

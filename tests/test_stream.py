@@ -296,7 +296,8 @@ def test_suppressions_are_read_from_the_lines_that_mention_lflint(text):
 
 def test_fixing_a_long_stream_never_holds_all_its_documents():
     """Each fix pass checks that the fixed text still loads; it reads the stream a document at a time, as linting
-    does (all its documents at once held 51 times the text: a stream of 10,000 jobs with `--diff` peaked at 390 MB, now 124 MB)."""
+    does (all its documents at once held 51 times the text: `--diff` on a stream of 10,000 jobs peaked at 390 MB,
+    now 124 MB)."""
     import tracemalloc
 
     count = COUNT
