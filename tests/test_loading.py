@@ -223,3 +223,12 @@ def test_a_file_of_lone_carriage_returns_is_checked_not_fixed(tmp_path, run):
     assert done.returncode == 0 and done.stderr == ""
     code, out = run("check", "--isolated", "-", "--stdin-filename", "b.yaml", input=b"a: 1\rb: \xff\r")
     assert code == 1 and "b.yaml:2:4: LF003" in out and "at line 2" in out, out
+
+
+@pytest.mark.parametrize("char", ["\x85", "\u2028", "\u2029"])
+def test_a_suppression_after_a_yaml_1_1_line_break_is_on_its_own_line(char):
+    """U+0085, U+2028 and U+2029 end no line (as an editor shows them): a suppression after one silences the
+    finding on its line (``str.splitlines`` counted them: the finding stayed and the suppression was unused)."""
+    text = GOOD.replace("PARQUET", "parquet  # lflint: disable=LF104")
+    assert found(text) == []
+    assert found(text.replace("name: discover_sales", f'name: "discover{char}sales"')) == [("LF105", 1, 7, 1, 23)]

@@ -287,10 +287,12 @@ def test_findings_are_the_diagnostics_they_were_given(given_list, data):
 @example("x\r\nlflint: a\r\rlflint:\u2029lflint:lflint:")
 def test_suppressions_are_read_from_the_lines_that_mention_lflint(text):
     """Only the lines that mention ``lflint:`` are read (``str.splitlines`` of a long stream held every line),
-    numbered as before: as ``str.splitlines`` numbers them."""
+    numbered as the findings' lines are: a line ends at "\n" (``Source.line``)."""
     from lflint.suppress import _lines_with
 
-    expected = [(n, line) for n, line in enumerate(text.splitlines(), 1) if "lflint:" in line]
+    source = Source("s.yaml", text, False)
+    lines = text.split("\n")
+    expected = [(n, source.line(n)) for n in range(1, len(lines) + 1) if "lflint:" in lines[n - 1]]
     assert list(_lines_with(text, "lflint:")) == expected
 
 
