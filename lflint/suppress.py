@@ -114,7 +114,7 @@ def add_suppressions(results, reason: str | None, max_bytes: int) -> tuple[dict[
     loads to the same data. Returns the number of rules suppressed per file, and why files were left alone."""
     from pathlib import Path
 
-    from .documents import load_source
+    from .documents import load_source, read_breaks
     from .fileio import write_atomic
 
     edited, skipped = {}, []
@@ -136,6 +136,9 @@ def add_suppressions(results, reason: str | None, max_bytes: int) -> tuple[dict[
             skipped.append(f"{result.name}: does not load; fix its syntax first")
             continue
         text = raw.decode("utf-8")
+        if read_breaks(text) is not text:  # its lines are not those of text.split("\n")
+            skipped.append(f"{result.name}: a line ends in a lone carriage return (\\r); suppress by hand")
+            continue
         lines = text.split("\n")
         for number, rules in per_line.items():
             lines[number - 1] = _suppressed(lines[number - 1], rules, reason)

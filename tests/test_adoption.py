@@ -143,6 +143,15 @@ def test_add_suppressions_extends_a_directive_and_leaves_json_alone(run, run_jso
     assert rules_of(run_json("a.lfjob.yaml")[1]) == ["LF009"]  # LF109 silences nothing: it was stale before
 
 
+def test_add_suppressions_leaves_a_file_of_lone_carriage_returns_alone(run, tmp_path):
+    """Its lines end at "\r", not where ``str.split("\n")`` would put a comment: left alone, and told why."""
+    spec = tmp_path / "a.lfjob.yaml"
+    original = BAD.replace("\n", "\r").encode()
+    spec.write_bytes(original)
+    code, out = run("check", "--add-suppressions")
+    assert "a.lfjob.yaml: a line ends in a lone carriage return" in out and spec.read_bytes() == original
+
+
 # -- rdjson ------------------------------------------------------------------------------------------------------
 
 
