@@ -150,7 +150,7 @@ class Linter:
             for p in problems
         ]
         ignore = tuple(ignore)
-        directives = suppress.Directives(source.text if source and not source.is_json else "", self._enabled_id)
+        directives = suppress.Directives(source if source and not source.is_json else None, self._enabled_id)
         kept = (
             d
             for d in _each_once(heapq.merge(held, sorted(filter(None, found))))

@@ -11,8 +11,12 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable, Iterator
+from typing import TYPE_CHECKING
 
 from .diagnostic import Diagnostic
+
+if TYPE_CHECKING:
+    from .documents import Source
 
 # A directive is its head (``# lflint: disable=``, the ``#`` first on the line or after a space), then the rules
 # (letters, digits, ``_-,`` and spaces), then optionally ``-- reason`` or a ``#`` comment. The head is a regular
@@ -47,14 +51,15 @@ def find_directive(line: str) -> tuple[str, int, str] | None:
 
 
 class Directives:
-    """The suppressions of a file's text, each remembering whether it silenced a finding; the text is read only
-    when it mentions ``lflint:`` at all, and then only the lines that do.
+    """The suppressions of a YAML file's ``source`` (none without one), each remembering whether it silenced a
+    finding; only the lines that mention ``lflint:`` are read (a long stream has hundreds of thousands), numbered
+    as its findings are (``Source.position``).
 
     ``resolve`` turns an id or slug into an enabled rule id (None when no enabled rule has that name)."""
 
-    def __init__(self, text: str, resolve: Callable[[str], str | None]):
+    def __init__(self, source: Source | None, resolve: Callable[[str], str | None]):
         self._found = []  # [scope line or 0 for the file, line, column, end column, selector, rule id, used]
-        for number, line in _lines_with(text, "lflint:"):
+        for number, line in _lines_with(source, "lflint:") if source else ():
             found = find_directive(line)
             if not found:
                 continue
@@ -90,18 +95,15 @@ class Directives:
         return sorted(d for d in found if d is not None)
 
 
-def _lines_with(text: str, needle: str) -> Iterator[tuple[int, str]]:
-    """The lines of ``text`` that hold ``needle``, numbered as ``documents.Source`` numbers them (a line ends at
-    "\n"; a lone "\r" was read as one, and U+2028 or a form feed ends none), without splitting the whole text (a
-    long stream has hundreds of thousands of lines)."""
-    number, at = 1, 0
+def _lines_with(source: Source, needle: str) -> Iterator[tuple[int, str]]:
+    """The lines of ``source`` that hold ``needle``, with their numbers."""
+    text, at = source.text, 0
     while (hit := text.find(needle, at)) >= 0:
-        start = max(at, text.rfind("\n", at, hit) + 1)
-        number += text.count("\n", at, start)
-        end = text.find("\n", hit)
-        end = len(text) if end < 0 else end
-        yield number, text[start:end].rstrip("\r")
-        at, number = end + 1, number + 1
+        number = source.position(hit)[0]
+        yield number, source.line(number)
+        at = text.find("\n", hit) + 1
+        if not at:
+            return
 
 
 NOT_SUPPRESSED = frozenset({"LF009", "LF010", "LF012"})  # a stale suppression, a bug, a baseline entry

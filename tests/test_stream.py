@@ -293,7 +293,7 @@ def test_suppressions_are_read_from_the_lines_that_mention_lflint(text):
     source = Source("s.yaml", text, False)
     lines = text.split("\n")
     expected = [(n, source.line(n)) for n in range(1, len(lines) + 1) if "lflint:" in lines[n - 1]]
-    assert list(_lines_with(text, "lflint:")) == expected
+    assert list(_lines_with(source, "lflint:")) == expected
 
 
 def test_fixing_a_long_stream_never_holds_all_its_documents():
